@@ -1,0 +1,142 @@
+// Package config reads MCollective's own configuration files (server.cfg,
+// client.cfg and plugin.d/*.cfg: `key = value` lines) into typed structs,
+// one slice per consuming package.
+package config
+
+import "time"
+
+// Config is a parsed server.cfg or client.cfg. Each package receives only its
+// own part (Connector, Security, Facts, ...), never the whole Config.
+type Config struct {
+	// Identity is this node's or client's name; default: the host's FQDN.
+	Identity string
+	// MainCollective is the collective used when none is named.
+	MainCollective string
+	// Collectives lists every collective this node belongs to.
+	Collectives []string
+	// LibDir lists the plugin directories, in order.
+	LibDir []string
+	// Daemonize detaches the daemon from its terminal.
+	Daemonize bool
+	// TTL is the request time-to-live a client puts on its requests.
+	TTL time.Duration
+	// DirectAddressing lets a client send requests to discovered nodes
+	// one by one rather than by broadcast.
+	DirectAddressing bool
+	// DirectAddressingThreshold is the largest node count sent directed.
+	DirectAddressingThreshold int
+	// DiscoveryTimeout is how long mc discovery waits for replies.
+	DiscoveryTimeout time.Duration
+	// DiscoveryWindow, when positive, ends mc discovery once no new reply
+	// has arrived for this long.
+	DiscoveryWindow time.Duration
+
+	Logging   Logging
+	Connector Connector
+	Security  Security
+	Facts     Facts
+	Broker    Broker
+
+	// Plugin holds every plugin.* key as written (e.g. "psk.callertype"
+	// is stored as "plugin.psk.callertype"), for agents and
+	// rpcutil's get_config_item.
+	Plugin map[string]string
+	// Raw holds every key of the file as written, after comments are
+	// stripped, for rpcutil's get_config_item.
+	Raw map[string]string
+	// Unknown lists keys that no part of Marionette reads, with their
+	// file and line, for a warning (or an error under --strict).
+	Unknown []Position
+	// Files lists the files read, main file first.
+	Files []string
+}
+
+// Position names a key's place in a configuration file.
+type Position struct {
+	File string
+	Line int
+	Key  string
+}
+
+// Logging configures the daemon's and client's log output.
+type Logging struct {
+	// Type is console, file or syslog.
+	Type string
+	// File is the log file for Type file.
+	File string
+	// Level is debug, info, warn, error or fatal.
+	Level string
+}
+
+// Connector configures the STOMP connection and destination layout.
+type Connector struct {
+	// Name is stomp, rabbitmq or activemq.
+	Name string
+	// TopicPrefix is the stomp layout's destination prefix, "/topic/".
+	TopicPrefix string
+	// Pool lists brokers in the order they are tried.
+	Pool []BrokerHost
+	// VHost is the STOMP host header (rabbitmq's vhost), "/" by default.
+	VHost string
+	// Heartbeat is the STOMP 1.1 heart-beat interval; 0 disables it.
+	Heartbeat time.Duration
+	// InitialReconnectDelay, MaxReconnectDelay and BackOffMultiplier
+	// shape reconnect backoff; UseExponentialBackOff turns growth on.
+	InitialReconnectDelay time.Duration
+	MaxReconnectDelay     time.Duration
+	BackOffMultiplier     float64
+	UseExponentialBackOff bool
+	// MaxReconnectAttempts bounds reconnects; 0 means forever.
+	MaxReconnectAttempts int
+	// AgentsMultiplex puts every agent on one broadcast destination.
+	AgentsMultiplex bool
+	// UseReplyExchange makes rabbitmq replies go to an exchange the
+	// client subscribes to, instead of a temp-queue.
+	UseReplyExchange bool
+	// Base64 encodes message bodies as base64 on the wire.
+	Base64 bool
+}
+
+// BrokerHost is one broker in the connector's pool.
+type BrokerHost struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+	SSL      bool
+}
+
+// Security configures the security provider.
+type Security struct {
+	// Provider is the securityprovider key; only psk is implemented.
+	Provider string
+	// PSK is the pre-shared key (MCOLLECTIVE_PSK wins over plugin.psk).
+	PSK string
+	// CallerType is uid, gid, user, group or identity.
+	CallerType string
+}
+
+// Facts configures the facts source and classes file.
+type Facts struct {
+	// Source is the factsource key; yaml is implemented.
+	Source string
+	// YAMLFiles are the plugin.yaml files, later ones winning.
+	YAMLFiles []string
+	// ClassesFile holds one class name per line.
+	ClassesFile string
+	// CacheTime is fact_cache_time: how long facts are kept before the
+	// files are checked again.
+	CacheTime time.Duration
+}
+
+// Broker configures the embedded STOMP broker.
+type Broker struct {
+	// Enable starts the embedded broker in this daemon.
+	Enable bool
+	// Listen is the host:port to listen on; default the first pool host.
+	Listen string
+	// User and Password are the credentials clients must present;
+	// default the first pool host's.
+	User     string
+	Password string
+}
