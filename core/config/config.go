@@ -1,6 +1,11 @@
 // Package config reads MCollective's own configuration files (server.cfg,
 // client.cfg and plugin.d/*.cfg: `key = value` lines) into typed structs,
 // one slice per consuming package.
+//
+// The file format is parsed here (see Load for the rules and where they
+// differ from Ruby MCollective 2.12); spf13/viper holds the layered values:
+// defaults, then the files, then environment overrides (MCOLLECTIVE_PSK,
+// STOMP_SERVER, STOMP_PORT, STOMP_USER, STOMP_PASSWORD).
 package config
 
 import "time"
@@ -31,21 +36,32 @@ type Config struct {
 	// has arrived for this long.
 	DiscoveryWindow time.Duration
 
-	Logging   Logging
+	// Logging is the logger_type, logfile and loglevel keys.
+	Logging Logging
+	// Connector is the connector key and the chosen connector's
+	// plugin.<connector>.* keys.
 	Connector Connector
-	Security  Security
-	Facts     Facts
-	Broker    Broker
+	// Security is securityprovider and plugin.psk*.
+	Security Security
+	// Facts is factsource, plugin.yaml, classesfile and fact_cache_time.
+	Facts Facts
+	// Broker is plugin.broker.*: Marionette's embedded STOMP broker.
+	Broker Broker
 
 	// Plugin holds every plugin.* key as written (e.g. "psk.callertype"
 	// is stored as "plugin.psk.callertype"), for agents and
-	// rpcutil's get_config_item.
+	// rpcutil's get_config_item. Keys from plugin.d/<name>.cfg appear as
+	// "plugin.<name>.<key>". Values are as written in the files;
+	// environment overrides show only in the typed fields.
 	Plugin map[string]string
 	// Raw holds every key of the file as written, after comments are
-	// stripped, for rpcutil's get_config_item.
+	// stripped, for rpcutil's get_config_item. The last occurrence of a
+	// key wins, except libdir whose values are joined with ":" as Ruby
+	// appends every libdir line.
 	Raw map[string]string
-	// Unknown lists keys that no part of Marionette reads, with their
-	// file and line, for a warning (or an error under --strict).
+	// Unknown lists keys that neither Marionette nor Ruby MCollective 2.12
+	// knows (plugin.* keys are always known), and plugin.d files skipped
+	// for their name (Line 0), for a warning (or an error under --strict).
 	Unknown []Position
 	// Files lists the files read, main file first.
 	Files []string
@@ -53,9 +69,13 @@ type Config struct {
 
 // Position names a key's place in a configuration file.
 type Position struct {
+	// File is the path of the file as given to Load (or found in plugin.d).
 	File string
+	// Line is 1-based.
 	Line int
-	Key  string
+	// Key is the key as written, with plugin.<name>. prepended for
+	// plugin.d files.
+	Key string
 }
 
 // Logging configures the daemon's and client's log output.
@@ -66,6 +86,14 @@ type Logging struct {
 	File string
 	// Level is debug, info, warn, error or fatal.
 	Level string
+	// Facility is the syslog facility for Type syslog (logfacility,
+	// default "user").
+	Facility string
+	// KeepLogs is how many rotated log files to keep (keeplogs, 5).
+	KeepLogs int
+	// MaxLogSize is the size in bytes at which the log file is rotated
+	// (max_log_size, 2097152).
+	MaxLogSize int64
 }
 
 // Connector configures the STOMP connection and destination layout.
@@ -74,17 +102,27 @@ type Connector struct {
 	Name string
 	// TopicPrefix is the stomp layout's destination prefix, "/topic/".
 	TopicPrefix string
+	// QueuePrefix is the stomp layout's prefix for directed messages
+	// (queueprefix, "/queue/").
+	QueuePrefix string
+	// TopicSep joins the stomp layout's destination parts (topicsep, ".").
+	TopicSep string
 	// Pool lists brokers in the order they are tried.
 	Pool []BrokerHost
 	// VHost is the STOMP host header (rabbitmq's vhost), "/" by default.
 	VHost string
 	// Heartbeat is the STOMP 1.1 heart-beat interval; 0 disables it.
+	// It is kept as written: Ruby raises values under 30 s to 30 s, which
+	// is for the transport to decide.
 	Heartbeat time.Duration
 	// InitialReconnectDelay, MaxReconnectDelay and BackOffMultiplier
 	// shape reconnect backoff; UseExponentialBackOff turns growth on.
 	InitialReconnectDelay time.Duration
-	MaxReconnectDelay     time.Duration
-	BackOffMultiplier     float64
+	// MaxReconnectDelay caps the delay between reconnect attempts.
+	MaxReconnectDelay time.Duration
+	// BackOffMultiplier multiplies the delay after each failed attempt.
+	BackOffMultiplier float64
+	// UseExponentialBackOff turns the multiplier on.
 	UseExponentialBackOff bool
 	// MaxReconnectAttempts bounds reconnects; 0 means forever.
 	MaxReconnectAttempts int
@@ -99,11 +137,16 @@ type Connector struct {
 
 // BrokerHost is one broker in the connector's pool.
 type BrokerHost struct {
-	Host     string
-	Port     int
+	// Host is a host name or address.
+	Host string
+	// Port is the STOMP port, 61613 unless set.
+	Port int
+	// User and Password are the STOMP login and passcode; STOMP_USER
+	// and STOMP_PASSWORD override them for every pool entry.
 	User     string
 	Password string
-	SSL      bool
+	// SSL asks for a TLS connection.
+	SSL bool
 }
 
 // Security configures the security provider.
@@ -137,6 +180,7 @@ type Broker struct {
 	Listen string
 	// User and Password are the credentials clients must present;
 	// default the first pool host's.
-	User     string
+	User string
+	// Password pairs with User.
 	Password string
 }

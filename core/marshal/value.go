@@ -19,6 +19,13 @@
 // Decoding resolves symbol links and object links. Encoding writes symbol
 // links as Ruby does and writes repeated objects as copies, which Ruby reads
 // as equal values.
+//
+// Unmarshal refuses, with ErrUnsupported, what falls outside this mapping:
+// Ruby objects, Structs, user types (_dump, marshal_dump), classes, modules,
+// extended objects and instance variables other than a String's encoding.
+// Untrusted input is safe to decode: Limits bound the input size, the
+// nesting and the number of values, object links included, and nothing is
+// allocated for a length the input cannot back.
 package marshal
 
 import "math/big"

@@ -1,0 +1,81 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/marionette-mco/marionette/core/agent"
+	"github.com/marionette-mco/marionette/core/broker"
+	"github.com/marionette-mco/marionette/core/config"
+	"github.com/marionette-mco/marionette/core/facts"
+	"github.com/marionette-mco/marionette/core/security"
+	"github.com/marionette-mco/marionette/core/server"
+	"github.com/marionette-mco/marionette/core/transport"
+)
+
+// Run assembles one mcollectived from cfg: the embedded broker when
+// enabled, the facts source, the agents, the broker connection and the
+// request pipeline, and runs them until ctx ends. Shutdown runs in reverse:
+// the pipeline finishes its in-flight requests while the connection is
+// still up, then the connection closes, then the broker.
+func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	log = log.With("identity", cfg.Identity)
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	brokerCtx, stopBroker := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBroker()
+	if cfg.Broker.Enable {
+		b, err := broker.New(cfg.Broker, log)
+		if err != nil {
+			return err
+		}
+		if _, err := b.Listen(); err != nil {
+			return err
+		}
+		bg.Go(func() {
+			if err := b.Run(brokerCtx); err != nil {
+				log.Error("embedded broker stopped", "err", err)
+			}
+		})
+	}
+	src, err := facts.New(cfg.Facts, log.With("component", "facts"))
+	if err != nil {
+		return err
+	}
+	sec, err := security.New(cfg.Security, cfg.Identity, nil)
+	if err != nil {
+		return err
+	}
+	agents := agent.NewRegistry()
+	if err := agents.Register("discovery", agent.Discovery{}); err != nil {
+		return err
+	}
+	conn, err := transport.New(cfg.Connector, cfg.Identity, log.With("component", "transport"))
+	if err != nil {
+		return err
+	}
+	if err := conn.SubscribeNode(cfg.Collectives, agents.Names()); err != nil {
+		return fmt.Errorf("subscribe: %w", err)
+	}
+	connCtx, stopConn := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopConn()
+	bg.Go(func() {
+		if err := conn.Run(connCtx); err != nil {
+			log.Error("broker connection stopped", "err", err)
+		}
+	})
+	bg.Go(func() {
+		if err := src.Run(connCtx); err != nil {
+			log.Error("facts reloading stopped", "err", err)
+		}
+	})
+	node := server.NewNode(cfg.Identity, src, agents, cfg.Collectives)
+	srv := server.New(server.Options{Identity: cfg.Identity, Collectives: cfg.Collectives}, conn, sec, node, agents, log)
+	log.Info("mcollectived started", "collectives", cfg.Collectives, "agents", agents.Names(), "connector", cfg.Connector.Name)
+	err = srv.Run(ctx)
+	log.Info("mcollectived stopping")
+	stopConn()
+	return err
+}

@@ -1,0 +1,219 @@
+// Package server is the mcollectived pipeline: receive a message, decode
+// its envelope, verify it, match the filter, dispatch to the agent and
+// send the reply. Every step is one call into the package that owns it;
+// this package only knows their order.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/marionette-mco/marionette/core/agent"
+	"github.com/marionette-mco/marionette/core/marshal"
+	"github.com/marionette-mco/marionette/core/protocol"
+	"github.com/marionette-mco/marionette/core/security"
+	"github.com/marionette-mco/marionette/core/transport"
+)
+
+// Transport is what the server needs of its broker connection.
+type Transport interface {
+	// Inbox delivers every message of the node's subscriptions.
+	Inbox() <-chan transport.Message
+	// Reply sends body to the reply-to of the request message.
+	Reply(ctx context.Context, to transport.Message, ttl time.Duration, body []byte) error
+}
+
+// Options configures a Server.
+type Options struct {
+	Identity    string
+	Collectives []string
+	// Concurrency bounds the requests handled at once; default 64.
+	Concurrency int
+	// ShutdownGrace bounds how long Run waits for in-flight requests
+	// after its context ends; default 10 s.
+	ShutdownGrace time.Duration
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Server is one node's request pipeline.
+type Server struct {
+	opts   Options
+	conn   Transport
+	sec    security.Provider
+	node   *Node
+	agents *agent.Registry
+	stats  *Stats
+	log    *slog.Logger
+}
+
+// New builds a Server from its collaborators.
+func New(opts Options, conn Transport, sec security.Provider, node *Node, agents *agent.Registry, log *slog.Logger) *Server {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 64
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = 10 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Server{opts: opts, conn: conn, sec: sec, node: node, agents: agents,
+		stats: &Stats{start: opts.Now()}, log: log}
+}
+
+// Stats returns the server's counters.
+func (s *Server) Stats() *Stats { return s.stats }
+
+// Run handles messages until ctx ends, then waits up to ShutdownGrace for
+// in-flight requests to finish.
+func (s *Server) Run(ctx context.Context) error {
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	sem := make(chan struct{}, s.opts.Concurrency)
+	var wg sync.WaitGroup
+	inbox := s.conn.Inbox()
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case msg, ok := <-inbox:
+			if !ok {
+				break loop
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				break loop
+			}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				s.Handle(work, msg)
+			}()
+		}
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(s.opts.ShutdownGrace):
+		s.log.Warn("shutdown grace over, cancelling in-flight requests")
+		cancelWork()
+		<-done
+	}
+	return nil
+}
+
+// Handle runs one received message through the pipeline. Messages that
+// fail a check are logged and dropped, as MCollective does.
+func (s *Server) Handle(ctx context.Context, msg transport.Message) {
+	s.stats.total.Add(1)
+	req, err := s.open(msg)
+	if err != nil {
+		s.log.Warn("dropped message", "destination", msg.Destination, "sender", msg.Sender, "err", err)
+		return
+	}
+	log := s.log.With("requestid", req.RequestID, "agent", req.Agent, "sender", req.SenderID)
+	if err := s.node.Match(ctx, req.Filter); err != nil {
+		s.stats.filtered.Add(1)
+		log.Debug("not targeted at us", "why", err)
+		return
+	}
+	s.stats.passed.Add(1)
+	body, err := s.dispatch(ctx, req)
+	if err != nil {
+		log.Warn("request not answered", "err", err)
+		return
+	}
+	if body == nil {
+		return
+	}
+	if err := s.reply(ctx, msg, req, body); err != nil {
+		log.Warn("reply not sent", "err", err)
+		return
+	}
+	s.stats.replies.Add(1)
+}
+
+// open decodes and verifies a message's envelope.
+func (s *Server) open(msg transport.Message) (*protocol.Request, error) {
+	req, err := protocol.DecodeRequest(msg.Body)
+	if err != nil {
+		s.stats.unvalidated.Add(1)
+		return nil, err
+	}
+	if err := s.sec.OpenRequest(req); err != nil {
+		if errors.Is(err, security.ErrExpired) {
+			s.stats.ttlExpired.Add(1)
+		} else {
+			s.stats.unvalidated.Add(1)
+		}
+		return nil, err
+	}
+	s.stats.validated.Add(1)
+	if !slices.Contains(s.opts.Collectives, req.Collective) {
+		return nil, fmt.Errorf("request %s for collective %q, which this node is not in", req.RequestID, req.Collective)
+	}
+	return req, nil
+}
+
+// dispatch decodes the inner body, runs the agent and encodes the reply
+// body. A nil body means no reply is due.
+func (s *Server) dispatch(ctx context.Context, req *protocol.Request) ([]byte, error) {
+	if !s.agents.Has(req.Agent) {
+		return nil, fmt.Errorf("no agent %q on this node", req.Agent)
+	}
+	inner, err := marshal.Unmarshal(req.Body)
+	if err != nil {
+		return nil, fmt.Errorf("decode body: %w", err)
+	}
+	deadline := time.Unix(req.MsgTime+req.TTL, 0)
+	if now := s.opts.Now(); deadline.Before(now.Add(time.Second)) {
+		deadline = now.Add(time.Second)
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	call := &agent.Request{Agent: req.Agent, CallerID: req.CallerID, SenderID: req.SenderID,
+		RequestID: req.RequestID, Collective: req.Collective, TTL: time.Duration(req.TTL) * time.Second}
+	if text, ok := marshal.Text(inner); ok {
+		// A String body is a plain message such as discovery's "ping".
+		call.Action, call.Data = text, map[string]any{}
+		rep := s.agents.Dispatch(ctx, call)
+		if rep.StatusCode == agent.OK && text == "ping" {
+			return marshal.Marshal("pong")
+		}
+		return marshal.Marshal("unknown request")
+	}
+	rpc, err := protocol.DecodeRPCRequest(inner)
+	if err != nil {
+		return nil, err
+	}
+	call.Action, call.Data = rpc.Action, rpc.Data
+	rep := s.agents.Dispatch(ctx, call)
+	if !rpc.ProcessResults {
+		return nil, nil
+	}
+	return protocol.EncodeRPCReply(&protocol.RPCReply{
+		StatusCode: int(rep.StatusCode), StatusMsg: rep.StatusMsg, Data: rep.Data})
+}
+
+// reply seals body into a reply envelope and sends it to the requester.
+func (s *Server) reply(ctx context.Context, msg transport.Message, req *protocol.Request, body []byte) error {
+	rep := &protocol.Reply{Body: body, SenderID: s.opts.Identity, RequestID: req.RequestID,
+		SenderAgent: req.Agent, MsgTime: s.opts.Now().Unix()}
+	s.sec.SealReply(rep)
+	env, err := protocol.EncodeReply(rep)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Duration(req.TTL)*time.Second)
+	defer cancel()
+	return s.conn.Reply(ctx, msg, time.Duration(req.TTL)*time.Second, env)
+}
