@@ -37,7 +37,7 @@ func EncodeRPCRequest(r *RPCRequest) ([]byte, error) {
 	data.Set(marshal.Symbol("process_results"), r.ProcessResults)
 	h := marshal.NewHash(4)
 	h.Set(marshal.Symbol("agent"), r.Agent)
-	h.Set(marshal.Symbol("action"), r.Action)
+	h.Set(marshal.Symbol("action"), marshal.ASCII(r.Action)) // Ruby sends a US-ASCII action name
 	h.Set(marshal.Symbol("caller"), r.Caller)
 	h.Set(marshal.Symbol("data"), data)
 	b, err := marshal.Marshal(h)
