@@ -51,7 +51,7 @@ func Unmarshal(data []byte) (any, error) {
 // UnmarshalLimits is Unmarshal with explicit limits.
 func UnmarshalLimits(data []byte, lim Limits) (any, error) {
 	d := &decoder{data: data, lim: lim.withDefaults(), elems: 1}
-	d.objs = make([]object, 0, min(len(data)/8+1, 1024))
+	d.objs = make([]object, 0, min(len(data)/16+1, 1024))
 	if len(data) > d.lim.MaxBytes {
 		return nil, d.fail(0, ErrLimit, "input of %d bytes exceeds MaxBytes %d", len(data), d.lim.MaxBytes)
 	}
@@ -89,10 +89,10 @@ type decoder struct {
 }
 
 // object is an entry of the object table that '@' links index. Its weight
-// (nodes, size, height) is what a link to it costs against the limits.
+// (nodes, size, height) is what a link to it costs against the limits;
+// nodes stays 0 until the object is complete.
 type object struct {
 	val    any
-	done   bool
 	nodes  int
 	size   int
 	height int
@@ -243,7 +243,7 @@ func (d *decoder) begin(start, depth int) (int, mark) {
 // end completes the object table entry idx with its value and weight.
 func (d *decoder) end(idx int, m mark, depth int, v any) {
 	o := &d.objs[idx]
-	o.val, o.done = v, true
+	o.val = v
 	o.nodes = 1 + d.elems - m.elems
 	o.size = d.pos - m.start + d.extra - m.extra
 	o.height = d.deepest - depth
@@ -261,7 +261,7 @@ func (d *decoder) link(start, depth int) (any, error) {
 		return nil, d.fail(start, ErrSyntax, "object link to index %d, %d objects read", n, len(d.objs))
 	}
 	o := d.objs[n]
-	if !o.done {
+	if o.nodes == 0 {
 		return nil, d.fail(start, ErrUnsupported, "object link to index %d, which contains the link (recursive values are not supported)", n)
 	}
 	if depth+o.height > d.lim.MaxDepth {

@@ -2,6 +2,7 @@ package marshal
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -123,5 +124,38 @@ func TestObjectIndex(t *testing.T) {
 		if last := got.([]any)[10]; !equal(last, w) {
 			t.Errorf("link to object %d = %s, want %s", i+1, show(last), show(w))
 		}
+	}
+}
+
+// TestHashDuplicateKeys checks that a repeated key keeps its first place
+// and takes its last value, as Ruby's Hash does, for small hashes (found
+// with Hash.Set) and large ones (found with a map) alike.
+func TestHashDuplicateKeys(t *testing.T) {
+	for _, n := range []int{4, hashIndexMin, 3 * hashIndexMin} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			// Keys cycle through :a, "a", 1, NaN and [] so that each
+			// comparable key repeats; NaN and [] never match.
+			keys := []string{"3a0661", "49220661063a064554", "6906", "66086e616e", "5b00"}
+			in := "0408 7b" + longHex(n)
+			want := NewHash(n)
+			for i := range n {
+				in += keys[i%len(keys)] + "69" + longHex(i)
+			}
+			v, err := Unmarshal(hx(t, in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := v.(*Hash)
+			for i := range n {
+				k, err := Unmarshal(hx(t, "0408"+keys[i%len(keys)]))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want.Set(k, int64(i))
+			}
+			if !equal(h, want) {
+				t.Fatalf("Unmarshal = %s\nwant %s", show(h), show(want))
+			}
+		})
 	}
 }

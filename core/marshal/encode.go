@@ -17,14 +17,17 @@ const maxMarshalDepth = 10000
 const maxLong = 1<<31 - 1
 
 // Marshal encodes v in Ruby's Marshal 4.8 format, byte for byte as Ruby
-// writes the same value, except that a value appearing twice is written
-// twice rather than as an object link (Ruby reads both as equal values).
+// writes the same value, with two exceptions: a value appearing twice is
+// written twice rather than as an object link (Ruby reads both as equal
+// values), and a Regexp is written in UTF-8, US-ASCII or binary, chosen
+// from its source and options, since Regexp keeps no encoding.
 //
 // v is built from the types in the package documentation. For convenience
 // Marshal also takes every Go integer type, float32, []string, and
 // map[string]any, whose keys are written as UTF-8 Strings in sorted order;
 // a nil *Hash is written as an empty Hash. Other types are an error that
-// wraps ErrUnsupported.
+// wraps ErrUnsupported. Values nested deeper than 10000 levels, cyclic
+// ones among them, are an error too.
 func Marshal(v any) ([]byte, error) {
 	e := &encoder{buf: make([]byte, 0, 256), syms: make(map[Symbol]int)}
 	e.buf = append(e.buf, 4, 8)
@@ -46,12 +49,9 @@ type encoder struct {
 	encNames map[string]int
 }
 
-// errDepth reports a value nested too deeply to be written.
-var errDepth = errors.New("value nested deeper than 10000 levels (is it cyclic?)")
-
 func (e *encoder) value(v any, depth int) error {
 	if depth > maxMarshalDepth {
-		return errDepth
+		return fmt.Errorf("value nested deeper than %d levels (is it cyclic?)", maxMarshalDepth)
 	}
 	switch x := v.(type) {
 	case nil:
@@ -65,8 +65,8 @@ func (e *encoder) value(v any, depth int) error {
 	case []byte:
 		return writeString(e, x, "")
 	case EncodedString:
-		if x.Encoding == "" {
-			return errors.New("EncodedString with an empty encoding name")
+		if _, ok := encodingName(x.Encoding); !ok {
+			return fmt.Errorf("EncodedString with encoding name %q", x.Encoding)
 		}
 		return writeString(e, x.Value, x.Encoding)
 	case Symbol:
