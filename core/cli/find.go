@@ -54,7 +54,6 @@ func runFind(cmd *cobra.Command, sio IO, o *findOptions) error {
 		if window == 0 {
 			window = sess.cfg.DiscoveryWindow
 		}
-		f.Collective = sess.collective
 		nodes, err = sess.client.Discover(cmd.Context(), client.Discovery{Filter: f,
 			Timeout: sess.discoveryTimeout(&o.common), Window: window, Expect: o.expect})
 		if err != nil {

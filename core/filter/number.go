@@ -84,6 +84,9 @@ func parseFloat(s string) (number, error) {
 		return number{}, bad
 	}
 	if l := strings.ToLower(body); strings.HasPrefix(l, "0x") {
+		if strings.Contains(l, "_") {
+			return number{}, bad
+		}
 		if !strings.Contains(l, "p") {
 			t += "p0"
 		}

@@ -3,6 +3,7 @@ package filter
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // The scanner is a line-for-line port of Ruby's Matcher::Scanner, quirks
@@ -16,10 +17,12 @@ const (
 	kindBad   = "bad_token"
 )
 
-// scanned is one token; from and to delimit a malformed token.
+// scanned is one token starting at rune offset pos; from and to delimit
+// a malformed token.
 type scanned struct {
 	kind     string
 	value    string
+	pos      int
 	from, to int
 }
 
@@ -54,6 +57,13 @@ func isSpace(r rune) bool {
 
 // next is Ruby's get_token; ok is false at the end of the input.
 func (s *scanner) next() (scanned, bool, error) {
+	pos := s.index
+	t, ok, err := s.token()
+	t.pos = pos
+	return t, ok, err
+}
+
+func (s *scanner) token() (scanned, bool, error) {
 	if s.index >= len(s.args) {
 		return scanned{}, false, nil
 	}
@@ -244,20 +254,11 @@ func (s *scanner) lookahead(index int) (int, bool) {
 }
 
 var (
-	openAtEnd     = regexp.MustCompile(`(?m).+?\($`)
-	regexThenOp   = regexp.MustCompile(`(?m)^/.+?/(<|>|=).+`)
-	slashThenOp   = regexp.MustCompile(`(?m)^.+?/(<|>|=).+`)
-	funcSingleQ   = regexp.MustCompile(`(?m)^.+?\((\s*(')[^']*(')\s*(,\s*(')[^']*('))*)?\)(\.[a-zA-Z0-9_]+)?((!=|<=|>=|=|>|<).+)?$`)
-	funcDoubleQ   = regexp.MustCompile(`(?m)^.+?\((\s*(")[^"]*(")\s*(,\s*(")[^"]*("))*)?\)(\.[a-zA-Z0-9_]+)?((!=|<=|>=|=|>|<).+)?$`)
-	slashesInText = func(v string) int {
-		c := 0
-		for _, r := range v {
-			if r == '/' {
-				c++
-			}
-		}
-		return c
-	}
+	openAtEnd   = regexp.MustCompile(`(?m).+?\($`)
+	regexThenOp = regexp.MustCompile(`(?m)^/.+?/(<|>|=).+`)
+	slashThenOp = regexp.MustCompile(`(?m)^.+?/(<|>|=).+`)
+	funcSingleQ = regexp.MustCompile(`(?m)^.+?\((\s*(')[^']*(')\s*(,\s*(')[^']*('))*)?\)(\.[a-zA-Z0-9_]+)?((!=|<=|>=|=|>|<).+)?$`)
+	funcDoubleQ = regexp.MustCompile(`(?m)^.+?\((\s*(")[^"]*(")\s*(,\s*(")[^"]*("))*)?\)(\.[a-zA-Z0-9_]+)?((!=|<=|>=|=|>|<).+)?$`)
 )
 
 // classify is the tail of Ruby's gen_statement: it decides between
@@ -274,7 +275,7 @@ func (s *scanner) classify(v string, fn, escaped bool) scanned {
 		return bad
 	case escaped:
 		return scanned{kind: "statement", value: v}
-	case slashesInText(v)%2 == 1:
+	case strings.Count(v, "/")%2 == 1:
 		return bad
 	}
 	return scanned{kind: "statement", value: v}
