@@ -3,6 +3,11 @@ GO        ?= go
 BIN       := bin
 LIBDIR    := $(BIN)/libdir
 GOFLAGS   ?=
+SHELL     := /bin/bash
+# RabbitMQ for the integration tests: taken from the environment, else the
+# local STOMP port when something listens there.
+MARIONETTE_RABBITMQ ?= $(shell (echo >/dev/tcp/127.0.0.1/61613) 2>/dev/null && echo 127.0.0.1:61613)
+export MARIONETTE_RABBITMQ
 RUN_DIR   ?= $(CURDIR)/.run
 
 .PHONY: all build test unit integration run vet fmt clean
