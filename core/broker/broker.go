@@ -15,8 +15,10 @@
 //   - ActiveMQ's one selector MCollective uses, "mc_identity = '<node>'":
 //     such a subscription only receives messages whose mc_identity header
 //     names <node> (other selectors are ignored, with a warning);
-//   - slow consumers: a client that does not read for writeTimeout is
-//     disconnected, instead of stalling every other client for ever.
+//   - slow consumers: a client that does not read for writeTimeout, or
+//     falls outboxSize messages behind, is disconnected instead of
+//     stalling every other client (go-stomp's own request loop blocks on
+//     a slow client and hangs for good on one that dies mid-burst).
 //
 // Every destination, /queue/ ones included, is a topic: a message goes to
 // the clients subscribed at that moment and nothing is stored. MCollective
@@ -55,6 +57,9 @@ type Broker struct {
 	cfg config.Broker
 	log *slog.Logger
 
+	writeTimeout time.Duration  // see the writeTimeout constant
+	wg           sync.WaitGroup // per-connection goroutines: forward, sendLoop
+
 	mu      sync.Mutex
 	ln      net.Listener
 	conns   map[*clientConn]struct{}
@@ -74,9 +79,10 @@ func New(cfg config.Broker, log *slog.Logger) (*Broker, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Broker{
-		cfg:   cfg,
-		log:   log.With("component", "broker"),
-		conns: make(map[*clientConn]struct{}),
+		cfg:          cfg,
+		log:          log.With("component", "broker"),
+		writeTimeout: writeTimeout,
+		conns:        make(map[*clientConn]struct{}),
 	}, nil
 }
 
@@ -113,11 +119,11 @@ func (b *Broker) Run(ctx context.Context) error {
 	ln := b.ln
 	b.log.Info("listening", "addr", ln.Addr().String())
 
-	reqs := make(chan client.Request, requestQueue)
+	reqs := make(chan routed, requestQueue)
 	acceptDone := make(chan int64, 1)
 	go func() { acceptDone <- b.accept(ln, reqs) }()
 
-	r := newRouter(b.log)
+	r := newRouter()
 	var (
 		ctxDone      = ctx.Done()
 		stopping     bool
@@ -135,15 +141,17 @@ func (b *Broker) Run(ctx context.Context) error {
 			accepted = n
 			stopping = true
 			b.closeConns()
-		case req := <-reqs:
+		case rt := <-reqs:
 			switch {
-			case req.Op == client.DisconnectedOp:
+			case rt.req.Op == client.DisconnectedOp:
 				disconnected++
+				_ = rt.conn.Close() // go-stomp has, but to be sure sendLoop ends
 			case !stopping:
-				r.handle(req)
+				r.handle(rt)
 			}
 		}
 	}
+	b.wg.Wait()
 	b.log.Info("stopped", "addr", ln.Addr().String())
 	return nil
 }
@@ -151,7 +159,7 @@ func (b *Broker) Run(ctx context.Context) error {
 // accept hands every accepted connection to go-stomp until ln is closed,
 // and returns how many it accepted. Each of them reports back with one
 // DisconnectedOp on reqs.
-func (b *Broker) accept(ln net.Listener, reqs chan client.Request) int64 {
+func (b *Broker) accept(ln net.Listener, reqs chan<- routed) int64 {
 	var n int64
 	cfg := serverConfig{auth: b.authenticate, log: stompLogger{b.log}}
 	delay := 5 * time.Millisecond
@@ -174,7 +182,10 @@ func (b *Broker) accept(ln net.Listener, reqs chan client.Request) int64 {
 			continue
 		}
 		n++
-		_ = client.NewConn(cfg, cc, reqs)
+		b.wg.Add(2)
+		go cc.forward(reqs)
+		go cc.sendLoop()
+		_ = client.NewConn(cfg, cc, cc.reqs)
 	}
 }
 

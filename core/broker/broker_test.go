@@ -37,7 +37,7 @@ func TestAuthentication(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			b := startBroker(t, "127.0.0.1:0", tc.user, tc.pass)
-			c, err := stomp.Dial("tcp", b.addr, stomp.ConnOpt.Login(tc.login, tc.pw), stomp.ConnOpt.HeartBeat(0, 0))
+			c, err := stomp.Dial("tcp", b.addr, stomp.ConnOpt.Login(tc.login, tc.pw), stomp.ConnOpt.HeartBeat(0, 0), stomp.ConnOpt.Logger(quiet{}))
 			if c != nil {
 				defer c.MustDisconnect()
 			}
@@ -205,7 +205,13 @@ func TestShutdownClosesEverything(t *testing.T) {
 	for i := range 3 {
 		c := dial(t, b.addr)
 		conns = append(conns, c)
-		subs = append(subs, subscribe(t, c, fmt.Sprint("/topic/t", i)))
+		dest := fmt.Sprint("/topic/t", i)
+		s := subscribe(t, c, dest)
+		if err := c.Send(dest, "", []byte("live")); err != nil { // see TestRestartOnSamePort
+			t.Fatal(err)
+		}
+		receive(t, s)
+		subs = append(subs, s)
 	}
 	ruby := dialRaw(t, b.addr)
 	ruby.write(vector(t, "session-daemon-1-CONNECT"))
@@ -240,7 +246,14 @@ func TestShutdownClosesEverything(t *testing.T) {
 func TestRestartOnSamePort(t *testing.T) {
 	first := startBroker(t, "127.0.0.1:0", testUser, testPass)
 	addr := first.addr
-	s := subscribe(t, dial(t, addr), "/topic/x")
+	c1 := dial(t, addr)
+	s := subscribe(t, c1, "/topic/x")
+	// A message back proves the SUBSCRIBE went out: go-stomp's client
+	// never ends a subscription still queued when the connection dies.
+	if err := c1.Send("/topic/x", "", []byte("before")); err != nil {
+		t.Fatal(err)
+	}
+	receive(t, s)
 	first.stop()
 	select {
 	case <-s.C: // the subscription ends with the connection

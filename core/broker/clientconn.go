@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/go-stomp/stomp/v3/frame"
+	"github.com/go-stomp/stomp/v3/server/client"
 )
 
 const (
@@ -26,30 +28,41 @@ const (
 // connector uses.
 var identitySelector = regexp.MustCompile(`^\s*mc_identity\s*=\s*'([^']*)'\s*$`)
 
+// outboxSize is how many MESSAGE frames may wait for one client.
+const outboxSize = 1024
+
 // clientConn is the socket of one client as go-stomp's server code sees
-// it. Frames the client sends are parsed and rewritten before go-stomp
-// reads them (STOMP 1.0, temp-queues, selectors: see the package doc);
-// for a 1.0 client the CONNECTED answer is rewritten too. Every write has
-// a deadline, so a client that stops reading is eventually dropped.
+// it, plus what the broker adds around go-stomp. Frames the client sends
+// are parsed and rewritten before go-stomp reads them (STOMP 1.0,
+// temp-queues, selectors: see the package doc); MESSAGE frames for the
+// client go through its outbox (outbound.go). Every write has a
+// deadline, so a client that stops reading is eventually dropped.
 //
-// Read is only called by go-stomp's read goroutine and Write by its
-// process goroutine; v10 is the one field both touch.
+// Read is only called by go-stomp's read goroutine; Write by its process
+// goroutine and writeFrame by sendLoop, both under wmu.
 type clientConn struct {
 	net.Conn
 	b     *Broker
 	token string // names this connection's private reply destinations
 
 	// read side
-	r    *frame.Reader
+	r    *frameReader
 	out  bytes.Buffer  // rewritten bytes waiting for go-stomp
 	w    *frame.Writer // encodes into out
 	temp map[string]bool
+	v10  atomic.Bool // the client speaks STOMP 1.0
+
+	// go-stomp's requests for this connection (see forward)
+	reqs chan client.Request
 
 	// write side
-	v10       atomic.Bool
+	wmu       sync.Mutex
+	fw        *frame.Writer // writes MESSAGE frames to the socket
+	outbox    chan *frame.Frame
 	first     []byte // a 1.0 client's first answer, until complete
 	firstDone bool
 
+	gone      chan struct{} // closed by Close
 	closeOnce sync.Once
 }
 
@@ -59,11 +72,15 @@ func newClientConn(raw net.Conn, b *Broker) (*clientConn, error) {
 		return nil, fmt.Errorf("broker: connection token: %w", err)
 	}
 	c := &clientConn{
-		Conn:  raw,
-		b:     b,
-		token: hex.EncodeToString(tok),
-		r:     frame.NewReader(raw),
-		temp:  make(map[string]bool),
+		Conn:   raw,
+		b:      b,
+		token:  hex.EncodeToString(tok),
+		r:      newFrameReader(raw),
+		temp:   make(map[string]bool),
+		reqs:   make(chan client.Request, 16),
+		fw:     frame.NewWriter(raw),
+		outbox: make(chan *frame.Frame, outboxSize),
+		gone:   make(chan struct{}),
 	}
 	c.w = frame.NewWriter(&c.out)
 	b.track(c)
@@ -73,8 +90,12 @@ func newClientConn(raw net.Conn, b *Broker) (*clientConn, error) {
 // Read returns the client's frames, rewritten.
 func (c *clientConn) Read(p []byte) (int, error) {
 	for c.out.Len() == 0 {
-		f, err := c.r.Read()
+		f, err := c.r.read()
 		if err != nil {
+			var ne net.Error
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !(errors.As(err, &ne) && ne.Timeout()) {
+				c.b.log.Warn("bad frame from client; disconnecting", "remote", c.RemoteAddr().String(), "err", err)
+			}
 			return 0, err
 		}
 		if f == nil { // heart-beat
@@ -152,46 +173,11 @@ func speaks11(accept string) bool {
 	return false
 }
 
-// Write sends go-stomp's bytes to the client with a deadline; a 1.0
-// client's CONNECTED frame says version 1.0.
-func (c *clientConn) Write(p []byte) (int, error) {
-	if err := c.Conn.SetWriteDeadline(time.Now().Add(writeTimeout)); err != nil {
-		return 0, err
-	}
-	if c.firstDone || !c.v10.Load() {
-		c.firstDone = true
-		return c.Conn.Write(p)
-	}
-	c.first = append(c.first, p...)
-	end := bytes.IndexByte(c.first, 0)
-	if end < 0 {
-		return len(p), nil
-	}
-	out := append(relabel10(c.first[:end+1]), c.first[end+1:]...)
-	c.first, c.firstDone = nil, true
-	if _, err := c.Conn.Write(out); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// relabel10 returns a CONNECTED frame's bytes with version 1.0; anything
-// else comes back unchanged.
-func relabel10(b []byte) []byte {
-	f, err := frame.NewReader(bytes.NewReader(b)).Read()
-	if err != nil || f == nil || f.Command != frame.CONNECTED {
-		return b
-	}
-	f.Header.Set(frame.Version, "1.0")
-	var buf bytes.Buffer
-	if err := frame.NewWriter(&buf).Write(f); err != nil {
-		return b
-	}
-	return buf.Bytes()
-}
-
 // Close closes the socket and forgets the connection.
 func (c *clientConn) Close() error {
-	c.closeOnce.Do(func() { c.b.untrack(c) })
+	c.closeOnce.Do(func() {
+		c.b.untrack(c)
+		close(c.gone)
+	})
 	return c.Conn.Close()
 }

@@ -49,8 +49,11 @@ func (c *Conn) subscribeLocked(sub Subscription) error {
 
 // Send publishes m to dest. While the Conn is disconnected it waits for
 // the next connection, as long as ctx allows; it fails when ctx ends first
-// or once Run has returned. Expiration is written as the layout's expiry
-// headers, the body is base64-encoded when the connector says so.
+// or once Run has returned. Once connected, handing the frame to the
+// connection's writer may take up to 10 s more if the socket is stuck
+// (go-stomp takes no context); then Send fails. Expiration is written as
+// the layout's expiry headers, the body is base64-encoded when the
+// connector says so.
 func (c *Conn) Send(ctx context.Context, dest string, m Message) error {
 	if dest == "" {
 		return errors.New("transport: send: empty destination")

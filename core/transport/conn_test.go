@@ -104,6 +104,7 @@ func TestReconnectResubscribes(t *testing.T) {
 	}
 	n.waitConnected(t)
 	n.barrier(t)
+	client.waitConnected(t)
 
 	br.stop()
 	n.log.wait(t, "connection lost", 1)

@@ -12,9 +12,10 @@
 // directed request is for, <clientid> a client's unique reply id
 // (identity_pid_seq, made by Conn.SubscribeReplies).
 //
-// rabbitmq, byte for byte what Ruby MCollective 2.12's rabbitmq connector
-// writes (exchanges <c>_broadcast (topic) and <c>_directed (direct) must
-// exist):
+// rabbitmq, the destinations, ids and header values Ruby MCollective 2.12's
+// rabbitmq connector writes (checked against captured frames; only the
+// header order differs, which no peer depends on). Exchanges <c>_broadcast
+// (topic) and <c>_directed (direct) must exist:
 //
 //	node subscribes       /exchange/<c>_directed/<identity>    id <c>_<identity>_directed_to_identity
 //	                      /exchange/<c>_broadcast/<agent>      id <c>_broadcast_<agent>
