@@ -115,12 +115,12 @@ func TestDemoConfigs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pool := []BrokerHost{{Host: "127.0.0.1", Port: 61613, User: "mcollective", Password: "secret"}}
+			pool := []BrokerHost{{Host: "127.0.0.1", Port: 61700, User: "mcollective", Password: "secret"}}
 			if cfg.Identity != tt.identity || cfg.Security.PSK != seedPSK || cfg.Connector.Name != "stomp" ||
 				!reflect.DeepEqual(cfg.Connector.Pool, pool) || cfg.Broker.Enable != tt.broker {
 				t.Errorf("got identity %q psk %q connector %+v broker %+v", cfg.Identity, cfg.Security.PSK, cfg.Connector, cfg.Broker)
 			}
-			if cfg.Broker.Listen != "127.0.0.1:61613" || cfg.Broker.User != "mcollective" || cfg.Broker.Password != "secret" {
+			if cfg.Broker.Listen != "127.0.0.1:61700" || cfg.Broker.User != "mcollective" || cfg.Broker.Password != "secret" {
 				t.Errorf("broker %+v", cfg.Broker)
 			}
 			if want := filepath.Join(abs, "../../plugins"); !reflect.DeepEqual(cfg.LibDir, []string{want}) {
