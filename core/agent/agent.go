@@ -131,3 +131,32 @@ func (r *Registry) Dispatch(ctx context.Context, req *Request) (rep *Reply) {
 	}
 	return rep
 }
+
+// Meta returns the named agent's metadata: its DDL's when it has one
+// (see Described), else just its name.
+func (r *Registry) Meta(name string) (Meta, bool) {
+	a, ok := r.Get(name)
+	if !ok {
+		return Meta{}, false
+	}
+	if m, ok := a.(interface{ Meta() Meta }); ok {
+		return m.Meta(), true
+	}
+	return Meta{Agent: name, Name: name}, true
+}
+
+// Close closes every agent that holds resources (plugin processes) and
+// returns the first error.
+func (r *Registry) Close() error {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	var first error
+	for _, a := range r.agents {
+		if c, ok := a.(interface{ Close() error }); ok {
+			if err := c.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}

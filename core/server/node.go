@@ -44,10 +44,12 @@ func (n *Node) Lookup(name string) (any, bool) { return n.facts.Snapshot().Looku
 
 // AgentMeta describes a served agent (for the agent data plugin).
 func (n *Node) AgentMeta(name string) (data.AgentMeta, bool) {
-	if !n.agents.Has(name) {
+	m, ok := n.agents.Meta(name)
+	if !ok {
 		return data.AgentMeta{}, false
 	}
-	return data.AgentMeta{}, true
+	return data.AgentMeta{License: m.License, Description: m.Description, URL: m.URL,
+		Version: m.Version, Author: m.Author, Timeout: m.Timeout}, true
 }
 
 // Match reports whether a request with filter f for agent is for this

@@ -18,18 +18,23 @@
 // assignment and blocks (do ... end, { ... }). Values are strings ('...',
 // "..." with escapes and #{} interpolation, %q %Q %() and heredocs <<ID,
 // <<-ID, <<~ID), symbols (:name, :"name"), integers, floats, true, false,
-// nil, arrays ([...], %w[], %W[], %i[], %I[]), hashes with => and key: value
-// pairs, and regexp literals (/.../imx, %r{...}). The only operator is +
+// nil, arrays ([...] and %w[], %W[], %i[], %I[] without interpolation),
+// hashes with => and key: value pairs, and regexp literals (/.../ with
+// options i and m, %r{...}, without interpolation). The only operator is +
 // (strings, numbers, arrays). Methods on values are limited to:
 //
-//	String  to_s to_str to_sym intern capitalize upcase downcase swapcase
-//	        strip lstrip rstrip chomp sub gsub length size freeze dup
-//	Symbol  to_s to_sym id2name capitalize upcase downcase length size
-//	Integer, Float  to_s to_i to_f
-//	Array   each each_with_index map collect join first last length size
-//	        to_a freeze flatten
-//	Hash    each each_pair keys values length size freeze
-//	nil, true, false  to_s
+//	String    to_s to_str to_sym intern inspect capitalize upcase downcase
+//	          swapcase strip lstrip rstrip chomp sub gsub length size
+//	          freeze dup (sub and gsub take a string or regexp and a
+//	          replacement string with \0 \& \1..\9 \k<name>)
+//	Symbol    to_s to_sym id2name name inspect capitalize upcase downcase
+//	          swapcase length size
+//	Integer, Float  to_s to_i to_f inspect
+//	Array     each each_with_index map collect join first last length
+//	          size to_a flatten freeze dup inspect to_s
+//	Hash      each each_pair keys values length size to_h freeze dup
+//	          inspect to_s
+//	nil, true, false  to_s inspect
 //
 // The DDL methods are metadata, requires, usage, action, display, input,
 // output, summarize, aggregate (any function name inside summarize),

@@ -5,8 +5,8 @@ import "fmt"
 // ParseError is a problem in a DDL file: a syntax error, a construct outside
 // the supported Ruby subset, or a declaration Ruby MCollective would refuse.
 type ParseError struct {
-	Pos Pos
-	Msg string
+	Pos Pos    // where the problem is
+	Msg string // what it is
 }
 
 // Error renders the error as file:line: message.

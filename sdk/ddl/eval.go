@@ -10,6 +10,8 @@ const (
 	maxSteps     = 1_000_000 // evaluated nodes
 	maxStringLen = 1 << 20   // bytes in one string
 	maxArrayLen  = 1 << 16   // elements in one array
+	maxHashLen   = 1 << 12   // keys in one hash (lookups are linear)
+	maxProduced  = 64 << 20  // bytes of strings and arrays built in all
 )
 
 // env holds local variables; blocks get a child env.
@@ -42,8 +44,9 @@ func (e *env) assign(name string, v any) {
 // evaluator runs the AST; calls on self go to the builder.
 type evaluator struct {
 	failer
-	b     *builder
-	steps int
+	b        *builder
+	steps    int
+	produced int // bytes of strings and array slots built so far
 }
 
 func (ev *evaluator) run(body []node, en *env) any {
@@ -91,17 +94,22 @@ func (ev *evaluator) eval(n node, en *env) any {
 			b.WriteString(rubyString(ev.eval(part, en)))
 			ev.checkString(b.Len(), x.line)
 		}
+		ev.produce(b.Len(), x.line)
 		if x.sym {
 			return rbSymbol(b.String())
 		}
 		return b.String()
 	case *arrayNode:
+		ev.produce(16*len(x.elems), x.line)
 		arr := make([]any, len(x.elems))
 		for i, e := range x.elems {
 			arr[i] = ev.eval(e, en)
 		}
 		return arr
 	case *hashNode:
+		if len(x.keys) > maxHashLen {
+			ev.fail(x.line, "hash with more than %d keys", maxHashLen)
+		}
 		h := &rbHash{}
 		for i, k := range x.keys {
 			h.set(ev.eval(k, en), ev.eval(x.vals[i], en))
@@ -137,15 +145,26 @@ func (ev *evaluator) eval(n node, en *env) any {
 	return nil
 }
 
+// checkString refuses a string being built once it is too long.
 func (ev *evaluator) checkString(n, line int) {
 	if n > maxStringLen {
 		ev.fail(line, "string longer than %d bytes", maxStringLen)
 	}
 }
 
+// checkArray refuses an array that is too long.
 func (ev *evaluator) checkArray(n, line int) {
 	if n > maxArrayLen {
 		ev.fail(line, "array longer than %d elements", maxArrayLen)
+	}
+	ev.produce(16*n, line)
+}
+
+// produce counts bytes built, so that a loop copying big values stops.
+func (ev *evaluator) produce(n, line int) {
+	ev.produced += n
+	if ev.produced > maxProduced {
+		ev.fail(line, "the DDL builds more than %d bytes of data", maxProduced)
 	}
 }
 
@@ -155,6 +174,7 @@ func (ev *evaluator) plus(l, r any, line int) any {
 	case string:
 		if b, ok := r.(string); ok {
 			ev.checkString(len(a)+len(b), line)
+			ev.produce(len(a)+len(b), line)
 			return a + b
 		}
 	case int64:
@@ -216,6 +236,12 @@ func (ev *evaluator) method(recv any, call *callNode, args []any, en *env) any {
 	}
 	if !ok {
 		ev.fail(call.line, "method '%s' on %s is not supported in a DDL (or has the wrong arguments)", call.name, rubyTypeName(recv))
+	}
+	switch r := v.(type) {
+	case string:
+		ev.produce(len(r), call.line)
+	case []any:
+		ev.produce(16*len(r), call.line)
 	}
 	return v
 }

@@ -2,7 +2,6 @@ package ddl
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -123,6 +122,7 @@ func (ev *evaluator) substitute(s string, pattern, repl any, global bool, line i
 		}
 	}
 	b.WriteString(s[last:])
+	ev.checkString(b.Len(), line)
 	return b.String()
 }
 
@@ -272,12 +272,4 @@ func (ev *evaluator) hashMethod(h *rbHash, call *callNode, args []any, en *env) 
 		return rubyInspect(h), true
 	}
 	return nil, false
-}
-
-// quoteSymbolName is how an error message shows a symbol-or-string name.
-func quoteSymbolName(v any) string {
-	if s, ok := v.(rbSymbol); ok {
-		return ":" + string(s)
-	}
-	return strconv.Quote(rubyString(v))
 }

@@ -121,7 +121,7 @@ func (l *lexer) skipSpace() bool {
 			for l.pos < len(l.src) && l.src[l.pos] != '\n' {
 				l.pos++
 			}
-		case c == '=' && l.pos > 0 && l.src[l.pos-1] == '\n' && strings.HasPrefix(l.src[l.pos:], "=begin"):
+		case c == '=' && (l.pos == 0 || l.src[l.pos-1] == '\n') && strings.HasPrefix(l.src[l.pos:], "=begin"):
 			l.skipBlockComment()
 		default:
 			return l.pos > start

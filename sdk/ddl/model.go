@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Kind is the plugin type a DDL describes, named as MCollective names the
@@ -52,8 +53,8 @@ const (
 
 // Pos is where something was declared: a file and a 1-based line.
 type Pos struct {
-	File string
-	Line int
+	File string // the name given to Parse or ParseFile
+	Line int    // 1-based
 }
 
 // String renders the position as file:line.
@@ -74,7 +75,8 @@ type DDL struct {
 	// metadata.name.
 	Plugin string
 	// File is the name the DDL was parsed from.
-	File     string
+	File string
+	// Metadata is what the metadata call (or JSON "metadata") declares.
 	Metadata Metadata
 	// Requires is the MCollective version the plugin needs (requires
 	// :mcollective => "2.2.1"); it is recorded, not enforced.
@@ -96,63 +98,65 @@ type DDL struct {
 
 // Metadata is what the metadata call declares.
 type Metadata struct {
-	Name        string
-	Description string
-	Author      string
-	License     string
-	Version     string
-	URL         string
+	Name        string // a display name; Plugin is the plugin's name
+	Description string // one line about the plugin
+	Author      string // who maintains it
+	License     string // its licence
+	Version     string // its version
+	URL         string // its home page
 	// Timeout is how long an action may run, in seconds.
 	Timeout int
 	// Extra holds any other metadata keys (Choria's provider, service).
 	Extra map[string]any
-	Pos   Pos
+	Pos   Pos // where metadata was called
 }
 
 // Action is an agent action, or a data plugin's query.
 type Action struct {
-	Name        string
-	Description string
+	Name        string // the action's name (a data plugin's name for its query)
+	Description string // what the action does
 	// Display defaults to DisplayFailed, as in Ruby.
 	Display Display
 	// Inputs are in declaration order; see Input for lookup by name.
 	Inputs []*Input
 	// Outputs are in declaration order; see Output for lookup by name.
-	Outputs    []*Output
+	Outputs []*Output
+	// Aggregates are the summarize block's functions, in order.
 	Aggregates []Aggregate
-	Pos        Pos
+	Pos        Pos // where the action was first declared
 }
 
 // Input is one declared input of an action.
 type Input struct {
-	Name        string
-	Prompt      string
-	Description string
-	Type        Type
+	Name        string // the key in a request's data
+	Prompt      string // what a user interface asks for it with
+	Description string // what it means
+	Type        Type   // the type its value must have
 	// Validation checks string inputs; other types ignore it, as Ruby does.
 	Validation Validation
-	Optional   bool
+	// Optional inputs may be left out of a request.
+	Optional bool
 	// Default is used when the input is missing; nil means none.
 	Default any
 	// MaxLength limits a string input's length in characters; 0 is no limit.
 	MaxLength int
 	// List holds the allowed values of a list input.
 	List []any
-	Pos  Pos
+	Pos  Pos // where the input was declared
 
 	re *regexp.Regexp // compiled Validation when it is a pattern
 }
 
 // Output is one declared output of an action.
 type Output struct {
-	Name        string
-	Description string
-	DisplayAs   string
+	Name        string // the key in a reply's data
+	Description string // what it means
+	DisplayAs   string // the label clients show it with
 	// Default is what a reply holds when the agent does not set the output.
 	Default any
 	// Type is optional (Choria); Ruby DDLs rarely give one.
 	Type Type
-	Pos  Pos
+	Pos  Pos // where the output was declared
 }
 
 // Aggregate is one summarize function of an action, such as
@@ -169,7 +173,7 @@ type Aggregate struct {
 	// Format is the printf-style format from the options hash or from the
 	// aggregate call's own :format option.
 	Format string
-	Pos    Pos
+	Pos    Pos // where aggregate was called
 }
 
 // ValidationKind says how a Validation's Value is read.
@@ -191,8 +195,8 @@ const (
 
 // Validation is how a string input's value is checked.
 type Validation struct {
-	Kind  ValidationKind
-	Value string
+	Kind  ValidationKind // how to read Value
+	Value string         // a pattern's source or a validator's name
 	// Flags are a Ruby regexp literal's options: any of i, m and x.
 	Flags string
 }
@@ -205,7 +209,7 @@ func (v Validation) String() string {
 	}
 	on, off := "", ""
 	for _, f := range "mix" {
-		if containsRune(v.Flags, f) {
+		if strings.ContainsRune(v.Flags, f) {
 			on += string(f)
 		} else {
 			off += string(f)
@@ -215,15 +219,6 @@ func (v Validation) String() string {
 		off = "-" + off
 	}
 	return "(?" + on + off + ":" + v.Value + ")"
-}
-
-func containsRune(s string, r rune) bool {
-	for _, c := range s {
-		if c == r {
-			return true
-		}
-	}
-	return false
 }
 
 // Action returns the action called name, or nil.

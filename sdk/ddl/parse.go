@@ -49,8 +49,8 @@ func evaluate(d *DDL, name, src string) (err error) {
 	return nil
 }
 
-// pluginDirs are the plugin directories of an MCollective libdir that can
-// hold DDLs.
+// pluginDir reports whether dir names a plugin directory of an MCollective
+// libdir that can hold DDLs, and which kind.
 func pluginDir(dir string) (Kind, bool) {
 	switch dir {
 	case "agent", "aggregate", "audit", "connector", "data", "discovery", "facts", "registration", "security", "validator":

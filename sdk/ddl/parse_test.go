@@ -131,6 +131,7 @@ end`, "x0"},
 		{"redefinition merges", `action "a", :description => "first" do end
 action "a", :description => "second" do end`, "first"},
 		{"nil true false", `action "a", :description => "#{nil}#{true}#{false.to_s}" do end`, "truefalse"},
+		{"block comment first", "=begin\nx\n=end\naction \"a\", :description => \"b\" do end", "b"},
 		{"semicolons", `x = "s"; action "a", :description => x do end`, "s"},
 	}
 	for _, tt := range tests {
@@ -200,6 +201,8 @@ func TestParseErrors(t *testing.T) {
 		{"block on input", "agent/t.ddl", act + "  input :x, {} do\n  end\nend", 4, "'input' does not take a block"},
 		{"runaway loop", "agent/t.ddl", "a = %w[" + strings.Repeat("x ", 200) + "]\na.each do |x|\n a.each do |y|\n  a.each do |z|\n  end\n end\nend", 6, "takes too long"},
 		{"string growth", "agent/t.ddl", "x = \"" + strings.Repeat("x", 1024) + "\"\n" + strings.Repeat("x = x + x\n", 12), 14, "string longer than"},
+		{"data growth", "agent/t.ddl", "x = \"" + strings.Repeat("x", 1024) + "\"\n" + strings.Repeat("x = x + x\n", 9) +
+			"%w[" + strings.Repeat("w ", 200) + "].each do |w|\n  y = x + x\nend", 14, "builds more than"},
 		{"splat", "agent/t.ddl", "x = [1]\naction *x", 4, "splat and block arguments"},
 		{"deep nesting", "agent/t.ddl", "x = " + strings.Repeat("[", 100) + strings.Repeat("]", 100), 3, "nested too deeply"},
 		{"bad escape", "agent/t.ddl", `x = "\c"`, 3, "control and meta escapes"},
@@ -283,5 +286,26 @@ func TestKindFromContent(t *testing.T) {
 		if d := mustParse(t, "t.ddl", testMeta+tt.src); d.Kind != tt.want {
 			t.Errorf("%q: kind %s, want %s", tt.src, d.Kind, tt.want)
 		}
+	}
+}
+
+// TestFileEdges checks things that only happen at the start or end of a
+// file.
+func TestFileEdges(t *testing.T) {
+	tests := []struct {
+		name, src string
+	}{
+		{"block comment first", "=begin\nanything\n=end\n" + testMeta},
+		{"byte order mark", "\ufeff" + testMeta},
+		{"crlf", strings.ReplaceAll(testMeta, "\n", "\r\n")},
+		{"no final newline", strings.TrimSuffix(testMeta, "\n")},
+		{"end marker", testMeta + "__END__\nif unless while"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if d := mustParse(t, "t.ddl", tt.src); d.Metadata.Timeout != 5 {
+				t.Errorf("metadata %+v", d.Metadata)
+			}
+		})
 	}
 }

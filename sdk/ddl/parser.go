@@ -249,7 +249,7 @@ func (p *parser) postfix(arg bool) node {
 		if p.peek().kind == tNL && p.nextAfterNL().kind == tPunct && p.nextAfterNL().text == "." {
 			p.skipNL()
 		}
-		if !p.isPunct(".") && !p.isPunct("&.") {
+		if !p.isPunct(".") {
 			if p.isPunct("[") && !p.peek().space {
 				p.fail(p.peek().line, "indexing with [] is not supported in a DDL")
 			}

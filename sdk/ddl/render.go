@@ -189,7 +189,9 @@ func alignText(text string, cols, preamble int) string {
 		}
 		piece = nil
 		if len(line) > width+preamble {
-			if cut := wrapPoint(line, width); cut >= 0 {
+			// Ruby loops for ever, or fails, when the only place to cut
+			// is the indentation; such a line is left as it is.
+			if cut := wrapPoint(line, width); cut >= leadingSpaces(line) {
 				piece = []rune(strings.TrimLeft(string(line[cut:]), " \t\n\v\f\r\x00"))
 				line = line[:cut]
 			}
@@ -205,6 +207,14 @@ func alignText(text string, cols, preamble int) string {
 		out[i] = string(l)
 	}
 	return strings.Join(out, "\n")
+}
+
+func leadingSpaces(line []rune) int {
+	n := 0
+	for n < len(line) && line[n] == ' ' {
+		n++
+	}
+	return n
 }
 
 // wrapPoint finds the space align_text cuts at, scanning back from width

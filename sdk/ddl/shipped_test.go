@@ -33,8 +33,7 @@ func shippedDDLs(t testing.TB) []string {
 	if len(files) == 0 {
 		files, _ = filepath.Glob("/usr/lib/ruby/vendor_ruby/mcollective/*/*.ddl")
 	}
-	sort := slices.Compact(slices.Sorted(slices.Values(files)))
-	return sort
+	return slices.Compact(slices.Sorted(slices.Values(files)))
 }
 
 // TestShippedDDLs parses every DDL Ruby MCollective ships and, where a

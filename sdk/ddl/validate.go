@@ -35,7 +35,8 @@ type ValidationError struct {
 	Reason string
 	// Missing is set when a required input was not given.
 	Missing bool
-	Code    int
+	// Code is the status code to reply with; see the type's documentation.
+	Code int
 }
 
 // Error renders Ruby's message: "Action get_fact needs a fact argument" or
@@ -53,9 +54,9 @@ func (e *ValidationError) Error() string {
 // is what Ruby sends when the DDL declares an action the agent does not
 // implement, which the dispatcher, not the DDL, knows about.
 type UnknownActionError struct {
-	Plugin string
-	Action string
-	Code   int
+	Plugin string // the DDL's plugin name
+	Action string // the action asked for
+	Code   int    // the status code to reply with
 }
 
 // Error renders Ruby's message.
@@ -71,6 +72,33 @@ func (d *DDL) ValidateRequest(action string, inputs map[string]any, custom Valid
 		return nil, &UnknownActionError{Plugin: d.Plugin, Action: action, Code: CodeInvalidData}
 	}
 	return a.ValidateWith(inputs, custom)
+}
+
+// ValidateQuery validates the argument of a data plugin query, as
+// MCollective::Data.ddl_validate does: a nil argument passes when the query
+// input is optional, an argument passes only when the DDL declares the
+// query input, and the DDL must declare a dataquery with outputs. It returns
+// the argument normalised.
+func (d *DDL) ValidateQuery(argument any, custom Validators) (any, error) {
+	q := d.DataQuery
+	if q == nil {
+		return nil, fmt.Errorf("No dataquery has been defined in the DDL for data plugin %s", d.Metadata.Name)
+	}
+	if len(q.Outputs) == 0 {
+		return nil, fmt.Errorf("No output has been defined in the DDL for data plugin %s", d.Metadata.Name)
+	}
+	in := q.Input("query")
+	switch {
+	case in == nil && argument != nil:
+		return nil, fmt.Errorf("No data plugin argument was declared in the %s DDL but an input was supplied", d.Metadata.Name)
+	case in == nil || argument == nil && in.Optional:
+		return argument, nil
+	}
+	v, err := in.Check(argument, custom)
+	if err != nil {
+		return nil, &ValidationError{Action: q.Name, Input: in.Name, Reason: err.Error(), Code: CodeInvalidData}
+	}
+	return v, nil
 }
 
 // Validate is ValidateWith with only the built-in validators.
