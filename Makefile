@@ -14,10 +14,22 @@ RUN_DIR   ?= $(CURDIR)/.run
 
 all: build
 
-## build: bin/mcollectived, bin/mco
+AGENTDIR  := $(LIBDIR)/mcollective/agent
+PLUGINS   := $(notdir $(wildcard plugins/*))
+
+## build: bin/mcollectived, bin/mco and bin/libdir with the shipped agents
 build:
 	$(GO) build $(GOFLAGS) -o $(BIN)/mcollectived ./cmd/mcollectived
 	$(GO) build $(GOFLAGS) -o $(BIN)/mco ./cmd/mco
+	@mkdir -p $(AGENTDIR)
+	@for p in $(PLUGINS); do \
+	  if ls plugins/$$p/*.go >/dev/null 2>&1 && grep -qs '^package main' plugins/$$p/*.go; then \
+	    $(GO) build $(GOFLAGS) -o $(AGENTDIR)/$$p ./plugins/$$p || exit 1; \
+	  fi; \
+	  for f in plugins/$$p/*.ddl plugins/$$p/*.json plugins/$$p/*.lua; do \
+	    [ -e "$$f" ] && cp "$$f" $(AGENTDIR)/; \
+	  done; \
+	done; true
 
 ## test: the README's test command: vet, unit tests, then integration tests
 ## against the embedded broker, RabbitMQ and Ruby MCollective peers.

@@ -123,7 +123,7 @@ func TestDemoConfigs(t *testing.T) {
 			if cfg.Broker.Listen != "127.0.0.1:61700" || cfg.Broker.User != "mcollective" || cfg.Broker.Password != "secret" {
 				t.Errorf("broker %+v", cfg.Broker)
 			}
-			if want := filepath.Join(abs, "../../plugins"); !reflect.DeepEqual(cfg.LibDir, []string{want}) {
+			if want := filepath.Join(abs, "../../bin/libdir"); !reflect.DeepEqual(cfg.LibDir, []string{want}) {
 				t.Errorf("libdir %q, want [%s]", cfg.LibDir, want)
 			}
 			if tt.role == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 
 	"github.com/marionette-mco/marionette/core/agent"
@@ -49,8 +50,13 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		return err
 	}
 	agents := agent.NewRegistry()
-	if err := agents.Register("discovery", agent.Discovery{}); err != nil {
-		return err
+	defer agents.Close()
+	node := server.NewNode(cfg.Identity, src, agents, cfg.Collectives)
+	h := &host{cfg: cfg, facts: src, agents: agents, data: node.DataSources()}
+	dirs := libDirs(cfg.LibDir, ShippedLibDir(os.Getenv))
+	loadAgents(dirs, h, agents, log)
+	if len(agents.Names()) == 0 {
+		log.Warn("no agents loaded: this node answers nothing, not even ping", "libdir", dirs)
 	}
 	conn, err := transport.New(cfg.Connector, cfg.Identity, log.With("component", "transport"))
 	if err != nil {
@@ -71,8 +77,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			log.Error("facts reloading stopped", "err", err)
 		}
 	})
-	node := server.NewNode(cfg.Identity, src, agents, cfg.Collectives)
 	srv := server.New(server.Options{Identity: cfg.Identity, Collectives: cfg.Collectives}, conn, sec, node, agents, log)
+	h.stats = srv.Stats().Snapshot
 	log.Info("mcollectived started", "collectives", cfg.Collectives, "agents", agents.Names(), "connector", cfg.Connector.Name)
 	err = srv.Run(ctx)
 	log.Info("mcollectived stopping")

@@ -171,7 +171,10 @@ func Plain(v any) any {
 }
 
 // FromPlain converts plain Go values into Marshal values: maps become
-// Hashes with String keys in sorted order; other values pass through.
+// Hashes with String keys in sorted order, except that a key written
+// ":name" becomes the Symbol :name (Ruby agents put Symbol keys in some
+// nested hashes, such as rpcutil's :times, and Ruby clients read them so);
+// other values pass through.
 func FromPlain(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -182,7 +185,7 @@ func FromPlain(v any) any {
 		sort.Strings(keys)
 		h := marshal.NewHash(len(keys))
 		for _, k := range keys {
-			h.Set(k, FromPlain(x[k]))
+			h.Set(hashKey(k), FromPlain(x[k]))
 		}
 		return h
 	case map[string]string:
@@ -207,4 +210,12 @@ func FromPlain(v any) any {
 		return float64(x)
 	}
 	return v
+}
+
+// hashKey is the Hash key for a plain map key: ":name" is a Symbol.
+func hashKey(k string) any {
+	if len(k) > 1 && k[0] == ':' {
+		return marshal.Symbol(k[1:])
+	}
+	return k
 }

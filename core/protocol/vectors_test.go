@@ -262,3 +262,17 @@ func TestDecodeRejectsBadEnvelopes(t *testing.T) {
 		t.Fatal("ErrEnvelope text")
 	}
 }
+
+func TestPlainSymbolKeys(t *testing.T) {
+	h := FromPlain(map[string]any{":utime": 1.5, "role": "web"}).(*marshal.Hash)
+	if _, ok := h.Get(marshal.Symbol("utime")); !ok {
+		t.Fatalf("':utime' not a Symbol key: %#v", h.Keys)
+	}
+	if _, ok := h.Get("role"); !ok {
+		t.Fatalf("'role' not a String key: %#v", h.Keys)
+	}
+	back := Plain(h).(map[string]any)
+	if back["utime"] != 1.5 || back["role"] != "web" {
+		t.Fatalf("Plain = %v", back)
+	}
+}

@@ -62,3 +62,7 @@ func (n *Node) Match(ctx context.Context, f protocol.Filter) error {
 		Data:     n.data,
 	})
 }
+
+// DataSources returns the node's data plugins, keyed as filter.DataKey
+// names them.
+func (n *Node) DataSources() map[string]filter.DataSource { return n.data }

@@ -1,0 +1,3 @@
+local t = {}
+error("cannot load")
+return t
