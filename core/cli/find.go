@@ -3,18 +3,14 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/marionette-mco/marionette/core/client"
 )
 
 type findOptions struct {
-	common commonFlags
-	filter filterFlags
-	window time.Duration
-	expect int
+	common    commonFlags
+	filter    filterFlags
+	discovery discoveryFlags
 }
 
 func newFindCommand(sio IO) *cobra.Command {
@@ -29,37 +25,27 @@ func newFindCommand(sio IO) *cobra.Command {
 	}
 	o.common.register(cmd.Flags(), 0)
 	o.filter.register(cmd.Flags())
-	cmd.Flags().Var((*seconds)(&o.window), "discovery-window", "end discovery once no new reply came for this long (seconds or a duration)")
-	cmd.Flags().IntVar(&o.expect, "expect", 0, "end discovery once this many nodes answered")
+	o.discovery.register(cmd.Flags())
 	return cmd
 }
 
 func runFind(cmd *cobra.Command, sio IO, o *findOptions) error {
-	f, err := o.filter.build()
+	var sess *session
+	defer func() {
+		if sess != nil {
+			sess.Close()
+		}
+	}()
+	open := func() (*session, error) {
+		var err error
+		sess, err = openSession(cmd.Context(), sio, &o.common)
+		return sess, err
+	}
+	d, err := discover(cmd.Context(), open, &o.common, &o.filter, &o.discovery, "")
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	var nodes []string
-	if literal := literalIdentities(o.filter); literal != nil {
-		// As Ruby: identities alone, none a regex, need no discovery.
-		nodes = literal
-	} else {
-		sess, err := openSession(cmd.Context(), sio, &o.common)
-		if err != nil {
-			return err
-		}
-		defer sess.Close()
-		window := o.window
-		if window == 0 {
-			window = sess.cfg.DiscoveryWindow
-		}
-		nodes, err = sess.client.Discover(cmd.Context(), client.Discovery{Filter: f,
-			Timeout: sess.discoveryTimeout(&o.common), Window: window, Expect: o.expect})
-		if err != nil {
-			return &ExitError{Code: ExitFailure, Err: err}
-		}
-	}
+	nodes := d.nodes
 	if o.common.json {
 		if nodes == nil {
 			nodes = []string{}
@@ -73,8 +59,8 @@ func runFind(cmd *cobra.Command, sio IO, o *findOptions) error {
 		}
 	}
 	if o.common.verbose {
-		fmt.Fprintf(sio.Stderr, "\nDiscovered %d nodes in %.2f seconds using the mc discovery plugin\n",
-			len(nodes), time.Since(start).Seconds())
+		fmt.Fprintf(sio.Stderr, "\nDiscovered %d nodes in %.2f seconds using the %s discovery plugin\n",
+			len(nodes), d.elapsed.Seconds(), o.discovery.method)
 	}
 	if len(nodes) == 0 {
 		return &ExitError{Code: 1}
