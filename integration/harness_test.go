@@ -28,16 +28,53 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	bin = dir
-	for _, c := range []string{"mcollectived", "mco"} {
-		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, c), "../cmd/"+c).CombinedOutput()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "build %s: %v\n%s", c, err, out)
-			os.Exit(1)
-		}
+	if err := buildAll(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// buildAll builds the commands into dir and, beside them in dir/libdir,
+// the shipped agents, as `make build` lays them out: the daemon finds its
+// shipped libdir next to its executable.
+func buildAll(dir string) error {
+	for _, c := range []string{"mcollectived", "mco"} {
+		if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, c), "../cmd/"+c).CombinedOutput(); err != nil {
+			return fmt.Errorf("build %s: %v\n%s", c, err, out)
+		}
+	}
+	agentDir := filepath.Join(dir, "libdir", "mcollective", "agent")
+	if err := os.MkdirAll(agentDir, 0o755); err != nil {
+		return err
+	}
+	plugins, err := filepath.Glob("../plugins/*")
+	if err != nil {
+		return err
+	}
+	for _, p := range plugins {
+		name := filepath.Base(p)
+		if main, _ := filepath.Glob(filepath.Join(p, "main.go")); len(main) > 0 {
+			if out, err := exec.Command("go", "build", "-o", filepath.Join(agentDir, name), "./"+p).CombinedOutput(); err != nil {
+				return fmt.Errorf("build plugin %s: %v\n%s", name, err, out)
+			}
+		}
+		for _, pattern := range []string{"*.ddl", "*.json", "*.lua"} {
+			files, _ := filepath.Glob(filepath.Join(p, pattern))
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					return err
+				}
+				if err := os.WriteFile(filepath.Join(agentDir, filepath.Base(f)), b, 0o644); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 const psk = "a36cd839414370e10fd281b8a38a4f48"
