@@ -42,18 +42,11 @@ func (d *Described) Meta() Meta {
 // a missing required input 3, an input that fails its type or validation
 // 4 — each with a message naming the action or input.
 func (d *Described) Handle(ctx context.Context, req *Request) *Reply {
-	act := d.DDL.Action(req.Action)
-	if act == nil {
-		return Fail(UnknownAction, "Unknown action '%s' for agent '%s'", req.Action, req.Agent)
-	}
-	inputs, err := act.Validate(req.Data)
+	inputs, err := d.DDL.ValidateRequest(req.Action, req.Data, nil)
 	if err != nil {
-		var ve *ddl.ValidationError
-		if errors.As(err, &ve) && ve.Missing {
-			return Fail(MissingData, "%s", err.Error())
-		}
-		return Fail(InvalidData, "%s", err.Error())
+		return Fail(validationCode(err), "%s", err.Error())
 	}
+	act := d.DDL.Action(req.Action)
 	call := *req
 	call.Data = inputs
 	ctx, cancel := context.WithTimeout(ctx, d.Timeout())
@@ -83,4 +76,17 @@ func (d *Described) Close() error {
 		}
 	}
 	return nil
+}
+
+// validationCode is the status code for a DDL validation error.
+func validationCode(err error) StatusCode {
+	var ve *ddl.ValidationError
+	if errors.As(err, &ve) {
+		return StatusCode(ve.Code)
+	}
+	var ue *ddl.UnknownActionError
+	if errors.As(err, &ue) {
+		return StatusCode(ue.Code)
+	}
+	return InvalidData
 }

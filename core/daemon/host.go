@@ -64,9 +64,10 @@ func (h *host) Stats() map[string]any {
 		},
 		"threads": []any{},
 		"pid":     int64(os.Getpid()),
+		// Symbol keys (":utime"), as Ruby's Process.times hash has them.
 		"times": map[string]any{
-			"utime": float64(ru.Utime.Sec) + float64(ru.Utime.Usec)/1e6,
-			"stime": float64(ru.Stime.Sec) + float64(ru.Stime.Usec)/1e6,
+			":utime": float64(ru.Utime.Sec) + float64(ru.Utime.Usec)/1e6,
+			":stime": float64(ru.Stime.Sec) + float64(ru.Stime.Usec)/1e6,
 		},
 		"agents":  anyStrings(h.agents.Names()),
 		"version": Version,

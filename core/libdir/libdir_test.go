@@ -103,7 +103,7 @@ func TestDescribedValidates(t *testing.T) {
 		msg    string
 	}{
 		{"echo", map[string]any{"msg": "hi"}, agent.OK, "OK"},
-		{"nope", nil, agent.UnknownAction, "Unknown action 'nope'"},
+		{"nope", nil, agent.UnknownAction, "action nope"},
 		{"echo", map[string]any{}, agent.MissingData, "msg"},
 		{"echo", map[string]any{"msg": "a b"}, agent.InvalidData, "msg"},
 		{"echo", map[string]any{"msg": "waytoolongvalue"}, agent.InvalidData, "msg"},

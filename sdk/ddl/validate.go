@@ -20,11 +20,11 @@ const (
 
 // ValidationError is an input that failed validation.
 //
-// Code is the status code Ruby MCollective 2.12's daemon replies with:
-// DDL::AgentDDL#validate_rpc_request raises DDLValidationError for a
-// missing input as well as an invalid one, and RPC::Agent#handlemsg maps
-// that to 4 (InvalidRPCData), so Code is CodeInvalidData in both cases;
-// Missing tells the two apart.
+// Code is the status code Marionette replies with: 3 (MissingData) for a
+// missing required input, 4 (InvalidData) for an invalid one. Ruby
+// MCollective 2.12 answers 4 for both (validate_rpc_request raises
+// DDLValidationError either way); Marionette uses the codes' own meanings,
+// which Ruby clients display the same way.
 type ValidationError struct {
 	// Action is the action, or data plugin, whose input failed.
 	Action string
@@ -49,10 +49,9 @@ func (e *ValidationError) Error() string {
 }
 
 // UnknownActionError is a request for an action the DDL does not declare.
-// Ruby MCollective 2.12 refuses it during DDL validation, with status 4
-// (CodeInvalidData), which is what Code holds; code 2 (CodeUnknownAction)
-// is what Ruby sends when the DDL declares an action the agent does not
-// implement, which the dispatcher, not the DDL, knows about.
+// Code is 2 (UnknownAction); Ruby MCollective 2.12 refuses it during DDL
+// validation with 4, and sends 2 only for a declared action the agent
+// lacks. Marionette answers 2 for both.
 type UnknownActionError struct {
 	Plugin string // the DDL's plugin name
 	Action string // the action asked for
@@ -69,7 +68,7 @@ func (e *UnknownActionError) Error() string {
 func (d *DDL) ValidateRequest(action string, inputs map[string]any, custom Validators) (map[string]any, error) {
 	a := d.Action(action)
 	if a == nil {
-		return nil, &UnknownActionError{Plugin: d.Plugin, Action: action, Code: CodeInvalidData}
+		return nil, &UnknownActionError{Plugin: d.Plugin, Action: action, Code: CodeUnknownAction}
 	}
 	return a.ValidateWith(inputs, custom)
 }
@@ -130,7 +129,7 @@ func (a *Action) ValidateWith(inputs map[string]any, custom Validators) (map[str
 				if in.Optional {
 					continue
 				}
-				return nil, &ValidationError{Action: a.Name, Input: in.Name, Reason: "a value is required", Missing: true, Code: CodeInvalidData}
+				return nil, &ValidationError{Action: a.Name, Input: in.Name, Reason: "a value is required", Missing: true, Code: CodeMissingData}
 			}
 			v = deepCopy(in.Default)
 		}

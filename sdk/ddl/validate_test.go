@@ -92,7 +92,11 @@ func TestValidateRequest(t *testing.T) {
 			if !errors.As(err, &ve) {
 				t.Fatalf("error %v (%T), want a *ValidationError", err, err)
 			}
-			if err.Error() != tt.wantErr || ve.Missing != tt.missing || ve.Code != CodeInvalidData || ve.Action != tt.action {
+			wantCode := CodeInvalidData
+			if tt.missing {
+				wantCode = CodeMissingData
+			}
+			if err.Error() != tt.wantErr || ve.Missing != tt.missing || ve.Code != wantCode || ve.Action != tt.action {
 				t.Errorf("error %q %+v, want %q", err, ve, tt.wantErr)
 			}
 		})
@@ -119,7 +123,7 @@ func TestUnknownAction(t *testing.T) {
 	pkg := loadFixture(t, "testdata/agent/pkgmgr.ddl")
 	_, err := pkg.ValidateRequest("nope", nil, nil)
 	var ue *UnknownActionError
-	if !errors.As(err, &ue) || ue.Code != CodeInvalidData ||
+	if !errors.As(err, &ue) || ue.Code != CodeUnknownAction ||
 		err.Error() != "Attempted to call action nope for pkgmgr but it's not declared in the DDL" {
 		t.Errorf("error %v", err)
 	}

@@ -163,7 +163,7 @@ func (a *Agent) Handle(ctx context.Context, req *agent.Request) *agent.Reply {
 	if a.isClosed() {
 		return agent.Fail(agent.UnknownError, "agent %s action %s: the agent was closed during the call", a.opts.Name, req.Action)
 	}
-	msg := p.crashReport(err)
+	msg := p.crashReport(ctx, err)
 	a.log.Error("plugin process died during a call", "action", req.Action, "pid", p.pid, "error", msg)
 	return agent.Fail(agent.UnknownError, "agent %s action %s: %s", a.opts.Name, req.Action, msg)
 }

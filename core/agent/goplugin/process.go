@@ -121,9 +121,13 @@ func (p *process) lost(err error) bool {
 	return false
 }
 
-// crashReport describes how p died, waiting briefly for the exit status.
-func (p *process) crashReport(err error) string {
+// crashReport describes how p died, waiting briefly (within ctx's
+// deadline) for the exit status.
+func (p *process) crashReport(ctx context.Context, err error) string {
 	deadline := time.Now().Add(500 * time.Millisecond)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
 	for !p.client.Exited() && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
