@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/marionette-mco/marionette/sdk/ddl"
@@ -19,6 +20,9 @@ const DefaultTimeout = 10 * time.Second
 type Described struct {
 	DDL   *ddl.DDL
 	Agent Agent
+	// Log receives warnings about replies with outputs the DDL does not
+	// declare; nil discards them.
+	Log *slog.Logger
 }
 
 var _ Agent = (*Described)(nil)
@@ -60,6 +64,9 @@ func (d *Described) Handle(ctx context.Context, req *Request) *Reply {
 	}
 	if rep.Data == nil {
 		rep.Data = map[string]any{}
+	}
+	if extra := act.CheckOutputs(rep.Data); len(extra) > 0 && d.Log != nil {
+		d.Log.Warn("reply has outputs the DDL does not declare", "agent", req.Agent, "action", req.Action, "outputs", extra)
 	}
 	act.FillDefaults(rep.Data)
 	if rep.StatusMsg == "" && rep.StatusCode == OK {

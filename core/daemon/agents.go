@@ -69,7 +69,7 @@ func loadAgents(dirs []string, h agent.Host, reg *agent.Registry, log *slog.Logg
 				Timeout: (&agent.Described{DDL: d}).Timeout(), IdleStop: pluginIdleStop, Log: log.With("agent", name)})
 		},
 	}
-	for _, err := range libdir.Load(dirs, openers, reg) {
+	for _, err := range libdir.Load(dirs, openers, reg, log) {
 		log.Warn("agent not loaded", "err", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -134,20 +135,20 @@ func executable(dir string, e fs.DirEntry) bool {
 }
 
 // Load scans dirs and registers every agent it can start, each wrapped in
-// its DDL (agent.Described). Problems (a DDL that does not parse, a missing
+// its DDL (agent.Described, logging to log, which may be nil). Problems (a DDL that does not parse, a missing
 // implementation, a host that cannot start it, a duplicate) are returned
 // with the file they concern; the other agents are loaded regardless.
-func Load(dirs []string, openers map[Kind]Opener, reg *agent.Registry) []error {
+func Load(dirs []string, openers map[Kind]Opener, reg *agent.Registry, log *slog.Logger) []error {
 	found, problems := Scan(dirs)
 	for _, f := range found {
-		if err := load(f, openers, reg); err != nil {
+		if err := load(f, openers, reg, log); err != nil {
 			problems = append(problems, err)
 		}
 	}
 	return problems
 }
 
-func load(f Found, openers map[Kind]Opener, reg *agent.Registry) error {
+func load(f Found, openers map[Kind]Opener, reg *agent.Registry, log *slog.Logger) error {
 	d, err := ddl.ParseFile(f.DDL)
 	if err != nil {
 		return fmt.Errorf("agent %s: %w", f.Name, err)
@@ -166,7 +167,7 @@ func load(f Found, openers map[Kind]Opener, reg *agent.Registry) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Impl, err)
 	}
-	if err := reg.Register(f.Name, &agent.Described{DDL: d, Agent: a}); err != nil {
+	if err := reg.Register(f.Name, &agent.Described{DDL: d, Agent: a, Log: log}); err != nil {
 		return err
 	}
 	return nil

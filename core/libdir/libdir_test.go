@@ -2,6 +2,7 @@ package libdir
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,7 +71,7 @@ func TestLoad(t *testing.T) {
 	var opened []string
 	reg := agent.NewRegistry()
 	problems := Load([]string{first, filepath.Join(t.TempDir(), "absent"), second},
-		map[Kind]Opener{Lua: echo(Lua, &opened), Plugin: echo(Plugin, &opened)}, reg)
+		map[Kind]Opener{Lua: echo(Lua, &opened), Plugin: echo(Plugin, &opened)}, reg, nil)
 	if got := strings.Join(reg.Names(), ","); got != "goagent,jsononly,luaagent" {
 		t.Fatalf("loaded %s (opened %v, problems %v)", got, opened, problems)
 	}
@@ -93,7 +94,7 @@ func TestDescribedValidates(t *testing.T) {
 	dir := layout(t, map[string]string{"a.ddl": ddlFor("a"), "a.lua": "return {}"})
 	var opened []string
 	reg := agent.NewRegistry()
-	if p := Load([]string{dir}, map[Kind]Opener{Lua: echo(Lua, &opened)}, reg); len(p) != 0 {
+	if p := Load([]string{dir}, map[Kind]Opener{Lua: echo(Lua, &opened)}, reg, nil); len(p) != 0 {
 		t.Fatal(p)
 	}
 	cases := []struct {
@@ -120,5 +121,21 @@ func TestDescribedValidates(t *testing.T) {
 	}
 	if m, ok := reg.Meta("a"); !ok || m.Timeout != 2 || m.Version != "1.0" {
 		t.Errorf("meta = %+v", m)
+	}
+}
+
+func TestUndeclaredOutputsAreLogged(t *testing.T) {
+	d, err := ddl.Parse("agent/a.ddl", []byte(ddlFor("a")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	a := &agent.Described{DDL: d, Log: slog.New(slog.NewTextHandler(&logs, nil)),
+		Agent: agent.Func(func(context.Context, *agent.Request) *agent.Reply {
+			return &agent.Reply{Data: map[string]any{"msg": "x", "surprise": 1}}
+		})}
+	rep := a.Handle(context.Background(), &agent.Request{Agent: "a", Action: "echo", Data: map[string]any{"msg": "x"}})
+	if rep.StatusCode != agent.OK || !strings.Contains(logs.String(), "surprise") {
+		t.Fatalf("reply %+v, log %q", rep, logs.String())
 	}
 }

@@ -1,0 +1,81 @@
+package daemon
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/marionette-mco/marionette/core/agent"
+)
+
+// stubHost is an agent.Host with fixed answers.
+type stubHost struct{}
+
+func (stubHost) Identity() string                                                  { return "bench1" }
+func (stubHost) Fact(string) (any, bool)                                           { return "web", true }
+func (stubHost) Facts() map[string]any                                             { return map[string]any{"role": "web"} }
+func (stubHost) Classes() []string                                                 { return []string{"base"} }
+func (stubHost) ConfigItem(string) (string, bool)                                  { return "", false }
+func (stubHost) Stats() map[string]any                                             { return map[string]any{} }
+func (stubHost) Inventory() agent.Inventory                                        { return agent.Inventory{Version: Version} }
+func (stubHost) DataQuery(context.Context, string, string) (map[string]any, error) { return nil, nil }
+
+// shippedAgents builds the rpcutil plugin and lays out the discovery and
+// process Lua agents in a temporary libdir, then loads them as the daemon
+// does.
+func shippedAgents(b *testing.B) *agent.Registry {
+	b.Helper()
+	dir := b.TempDir()
+	agents := filepath.Join(dir, "mcollective", "agent")
+	if err := os.MkdirAll(agents, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(agents, "rpcutil"), "../../plugins/rpcutil").CombinedOutput(); err != nil {
+		b.Fatalf("build rpcutil: %v\n%s", err, out)
+	}
+	for _, f := range []string{"rpcutil/rpcutil.ddl", "discovery/discovery.ddl", "discovery/discovery.lua"} {
+		data, err := os.ReadFile(filepath.Join("../../plugins", f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(agents, filepath.Base(f)), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reg := agent.NewRegistry()
+	b.Cleanup(func() { reg.Close() })
+	loadAgents([]string{dir}, stubHost{}, reg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if len(reg.Names()) != 2 {
+		b.Fatalf("loaded %v", reg.Names())
+	}
+	return reg
+}
+
+// BenchmarkDispatch times one call through each host, from a decoded
+// request to its reply, DDL validation included.
+func BenchmarkDispatch(b *testing.B) {
+	reg := shippedAgents(b)
+	cases := []struct{ name, agent, action string }{
+		{"lua/discovery.ping", "discovery", "ping"},
+		{"goplugin/rpcutil.ping", "rpcutil", "ping"},
+		{"goplugin/rpcutil.get_fact", "rpcutil", "get_fact"},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			req := &agent.Request{Agent: c.agent, Action: c.action, Data: map[string]any{"fact": "role"}}
+			if rep := reg.Dispatch(context.Background(), req); rep.StatusCode != agent.OK {
+				b.Fatalf("%s: %d %s", c.name, rep.StatusCode, rep.StatusMsg)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if rep := reg.Dispatch(context.Background(), req); rep.StatusCode != agent.OK {
+					b.Fatal(rep.StatusMsg)
+				}
+			}
+		})
+	}
+}
