@@ -32,6 +32,13 @@ func peerScript(t *testing.T) string {
 // config.
 func mixedFleet(t *testing.T) (peerDir, clientCfg string) {
 	t.Helper()
+	return mixedFleetWith(t, "")
+}
+
+// mixedFleetWith is mixedFleet with extra config lines for the Marionette
+// daemons.
+func mixedFleetWith(t *testing.T, extra string) (peerDir, clientCfg string) {
+	t.Helper()
 	addr := requireService(t, "MARIONETTE_RABBITMQ")
 	script := peerScript(t)
 	peerDir = t.TempDir()
@@ -42,9 +49,9 @@ func mixedFleet(t *testing.T) (peerDir, clientCfg string) {
 	t.Cleanup(func() { run(t, 30*time.Second, "bash", script, "stop", peerDir) })
 	base := rabbitCfg(addr)
 	startNode(t, base, nodeSpec{identity: "go1", classes: []string{"roles::web", "base"},
-		facts: "role: web\ncountry: fr\nosfamily: debian\nrank: 11\n"})
+		facts: "role: web\ncountry: fr\nosfamily: debian\nrank: 11\n", extra: extra})
 	startNode(t, base, nodeSpec{identity: "go2", classes: []string{"roles::db", "base"},
-		facts: "role: db\ncountry: de\nosfamily: redhat\nrank: 12\n"})
+		facts: "role: db\ncountry: de\nosfamily: redhat\nrank: 12\n", extra: extra})
 	clientCfg = filepath.Join(t.TempDir(), "client.cfg")
 	write(t, clientCfg, base+"logger_type = console\nloglevel = warn\ndiscovery_timeout = 2\n")
 	waitPing(t, clientCfg, 4)

@@ -1,0 +1,236 @@
+//go:build integration
+
+package integration
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const calcDDL = `metadata :name => "calc", :description => "Arithmetic", :author => "ops",
+         :license => "MIT", :version => "1.0", :url => "https://example.net", :timeout => 5
+action "add", :description => "Add two numbers" do
+  display :always
+  input :a, :prompt => "A", :description => "first", :type => :integer, :optional => false
+  input :b, :prompt => "B", :description => "second", :type => :integer, :optional => false
+  output :sum, :description => "a + b", :display_as => "Sum"
+  summarize do
+    aggregate sum(:sum)
+  end
+end
+action "spin", :description => "Never returns" do
+  output :x, :description => "x", :display_as => "X"
+end
+`
+
+const calcLua = `local mco = require("mco")
+local calc = {}
+function calc.add(request, reply)
+  reply.sum = request.a + request.b
+end
+function calc.spin(request, reply)
+  while true do end
+end
+return calc
+`
+
+// userLibdir writes a libdir holding a user's Lua agent, a broken DDL and
+// an implementation without a DDL.
+func userLibdir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	agents := filepath.Join(dir, "mcollective", "agent")
+	if err := os.MkdirAll(agents, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(agents, "calc.ddl"), calcDDL)
+	write(t, filepath.Join(agents, "calc.lua"), calcLua)
+	write(t, filepath.Join(agents, "broken.ddl"), "metadata :name => \"broken\",\n  :timeout => \naction \"x\" do\nend\n")
+	write(t, filepath.Join(agents, "broken.lua"), "return {}")
+	write(t, filepath.Join(agents, "orphan.lua"), "return {}")
+	return dir
+}
+
+type rpcResult struct {
+	Sender     string         `json:"sender"`
+	StatusCode int            `json:"statuscode"`
+	StatusMsg  string         `json:"statusmsg"`
+	Data       map[string]any `json:"data"`
+}
+
+func rpcJSON(t *testing.T, cfg string, args ...string) []rpcResult {
+	t.Helper()
+	r := mco(t, cfg, append([]string{"rpc", "--json"}, args...)...)
+	var out []rpcResult
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("mco rpc %v --json: %v\nstdout %q\nstderr %q", args, err, r.stdout, r.stderr)
+	}
+	return out
+}
+
+func TestUserAgentsFromLibdir(t *testing.T) {
+	port := freePort(t)
+	base := stompCfg(port, psk)
+	lib := userLibdir(t)
+	path := startNode(t, base, nodeSpec{identity: "agents1", facts: "role: calc\n",
+		extra: "plugin.broker.enable = 1\nlibdir = " + lib + "\n"})
+	client := filepath.Join(t.TempDir(), "client.cfg")
+	write(t, client, base+"logger_type = console\nloglevel = warn\nlibdir = "+lib+"\n")
+	waitPing(t, client, 1)
+
+	logText, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "daemon.log"))
+	for _, want := range []string{"broken.ddl:3", "orphan.lua: agent orphan has no DDL"} {
+		if !strings.Contains(string(logText), want) {
+			t.Errorf("daemon log lacks %q", want)
+		}
+	}
+	got := rpcJSON(t, client, "calc", "add", "a=2", "b=40")
+	if len(got) != 1 || got[0].StatusCode != 0 || got[0].Data["sum"] != float64(42) {
+		t.Fatalf("calc add = %+v", got)
+	}
+	got = rpcJSON(t, client, "calc", "spin", "-I", "agents1")
+	if len(got) != 1 || got[0].StatusCode != 5 || !strings.Contains(got[0].StatusMsg, "timed out") {
+		t.Fatalf("a runaway Lua action = %+v", got)
+	}
+	// The daemon still serves after the runaway script was stopped.
+	if got = rpcJSON(t, client, "calc", "add", "a=1", "b=1"); len(got) != 1 || got[0].Data["sum"] != float64(2) {
+		t.Fatalf("after the runaway, calc add = %+v", got)
+	}
+	r := mco(t, client, "rpc", "calc", "add", "a=notanumber", "b=1")
+	if r.code != 64 || !strings.Contains(r.stderr, "a") {
+		t.Fatalf("invalid input: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// children returns the pids whose parent is pid.
+func children(pid int) []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		rest := string(stat)[strings.LastIndexByte(string(stat), ')')+2:]
+		if f := strings.Fields(rest); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+func TestPluginsDieWithTheDaemon(t *testing.T) {
+	port := freePort(t)
+	base := stompCfg(port, psk)
+	// The broker lives in its own daemon so that killing the node leaves it up.
+	startNode(t, base, nodeSpec{identity: "brokerhost", facts: "a: 1\n", extra: "plugin.broker.enable = 1\n"})
+	dir := filepath.Join(t.TempDir(), "victim")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "server.cfg")
+	write(t, cfg, base+"identity = victim\nlogger_type = console\nloglevel = info\n")
+	daemon := startDaemon(t, cfg, filepath.Join(dir, "daemon.log"))
+	client := filepath.Join(t.TempDir(), "client.cfg")
+	write(t, client, base+"logger_type = console\nloglevel = warn\n")
+	waitPing(t, client, 2)
+	if got := rpcJSON(t, client, "rpcutil", "ping", "-I", "victim"); len(got) != 1 || got[0].StatusCode != 0 {
+		t.Fatalf("rpcutil ping = %+v", got)
+	}
+	kids := children(daemon.Process.Pid)
+	if len(kids) == 0 {
+		t.Fatal("no plugin process under the daemon after an rpcutil call")
+	}
+	if err := daemon.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for _, pid := range kids {
+		for {
+			stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+			if err != nil || strings.Contains(string(stat), ") Z ") {
+				break // gone, or a zombie waiting for init
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("plugin process %d outlived the SIGKILLed daemon", pid)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+func TestKilledPluginAnswersAgain(t *testing.T) {
+	port := freePort(t)
+	base := stompCfg(port, psk)
+	dir := filepath.Join(t.TempDir(), "node")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "server.cfg")
+	write(t, cfg, base+"identity = sturdy\nlogger_type = console\nloglevel = info\nplugin.broker.enable = 1\n")
+	daemon := startDaemon(t, cfg, filepath.Join(dir, "daemon.log"))
+	client := filepath.Join(t.TempDir(), "client.cfg")
+	write(t, client, base+"logger_type = console\nloglevel = warn\n")
+	waitPing(t, client, 1)
+	ping := func() []rpcResult { return rpcJSON(t, client, "rpcutil", "ping", "-I", "sturdy") }
+	if got := ping(); len(got) != 1 || got[0].StatusCode != 0 {
+		t.Fatalf("rpcutil ping = %+v", got)
+	}
+	before := children(daemon.Process.Pid)
+	if len(before) != 1 {
+		t.Fatalf("plugin processes under the daemon: %v", before)
+	}
+	if err := syscall.Kill(before[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if got := ping(); len(got) != 1 || got[0].StatusCode != 0 {
+		t.Fatalf("after SIGKILL of the plugin, rpcutil ping = %+v", got)
+	}
+	after := children(daemon.Process.Pid)
+	if len(after) != 1 || after[0] == before[0] {
+		t.Fatalf("plugin processes before %v, after %v: want a new one", before, after)
+	}
+}
+
+func TestRubyClientAgainstMarionetteAgents(t *testing.T) {
+	lib := userLibdir(t)
+	peerDir, _ := mixedFleetWith(t, "libdir = "+lib+"\n")
+	// Ruby's client needs the Lua agent's DDL, as for any agent.
+	rubyAgents := filepath.Join(peerDir, "lib", "mcollective", "agent")
+	if err := os.MkdirAll(rubyAgents, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(rubyAgents, "calc.ddl"), calcDDL)
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"rpc", "rpcutil", "get_fact", "fact=country", "-I", "go1"}, []string{"go1", "fr"}},
+		{[]string{"rpc", "rpcutil", "inventory", "-I", "go1"}, []string{"rpcutil", "discovery", "roles::web", "2.12.5-marionette"}},
+		{[]string{"rpc", "rpcutil", "daemon_stats", "-I", "go2"}, []string{"go2", "Total Messages", "Replies"}},
+		{[]string{"rpc", "calc", "add", "a=20", "b=22", "-I", "go1"}, []string{"go1", "Sum", "42", "Finished processing"}},
+		{[]string{"inventory", "go2"}, []string{"Inventory for go2", "rpcutil", "calc", "role => db", "roles::db", "Main Collective: mcollective"}},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			r := rubyMco(t, peerDir, c.args...)
+			for _, w := range c.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("Ruby mco %v lacks %q:\n%s\n%s", c.args, w, r.stdout, r.stderr)
+				}
+			}
+		})
+	}
+}
