@@ -131,3 +131,19 @@ func TestBadInputOverTheBroker(t *testing.T) {
 		t.Fatalf("after junk, ping = %v", got)
 	}
 }
+
+func TestBrokerOnly(t *testing.T) {
+	port := freePort(t)
+	base := stompCfg(port, psk)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "broker.cfg")
+	write(t, cfg, base+"identity = broker\nlogger_type = console\n")
+	startDaemon(t, cfg, filepath.Join(dir, "broker.log"), "--broker-only")
+	startNode(t, base, nodeSpec{identity: "b1", facts: "a: 1\n"})
+	startNode(t, base, nodeSpec{identity: "b2", facts: "a: 2\n"})
+	client := filepath.Join(dir, "client.cfg")
+	write(t, client, base+"logger_type = console\nloglevel = warn\n")
+	if got := waitPing(t, client, 2); len(got) != 2 || got[0] != "b1" {
+		t.Fatalf("ping through a broker-only daemon = %v", got)
+	}
+}

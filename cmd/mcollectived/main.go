@@ -28,6 +28,7 @@ func run() int {
 	pidfile := fs.String("pidfile", "", "write the daemon's pid to this file")
 	noDaemon := fs.Bool("no-daemonize", false, "stay in the foreground whatever daemonize says")
 	strict := fs.Bool("strict", false, "treat unknown configuration keys as errors")
+	brokerOnly := fs.Bool("broker-only", false, "run only the embedded STOMP broker (plugin.broker.*), no node")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -64,7 +65,11 @@ func run() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := daemon.Run(ctx, cfg, log); err != nil {
+	runner := daemon.Run
+	if *brokerOnly {
+		runner = daemon.RunBroker
+	}
+	if err := runner(ctx, cfg, log); err != nil {
 		log.Error("daemon stopped", "err", err)
 		return 1
 	}

@@ -85,3 +85,17 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	stopConn()
 	return err
 }
+
+// RunBroker runs only the embedded broker that cfg's plugin.broker.* keys
+// describe, until ctx ends: a broker for a fleet without a node in the
+// same process.
+func RunBroker(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	b, err := broker.New(cfg.Broker, log)
+	if err != nil {
+		return err
+	}
+	if _, err := b.Listen(); err != nil {
+		return err
+	}
+	return b.Run(ctx)
+}
