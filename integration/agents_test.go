@@ -54,6 +54,8 @@ func userLibdir(t *testing.T) string {
 	write(t, filepath.Join(agents, "broken.ddl"), "metadata :name => \"broken\",\n  :timeout => \naction \"x\" do\nend\n")
 	write(t, filepath.Join(agents, "broken.lua"), "return {}")
 	write(t, filepath.Join(agents, "orphan.lua"), "return {}")
+	write(t, filepath.Join(agents, "badlua.ddl"), strings.ReplaceAll(calcDDL, `"calc"`, `"badlua"`))
+	write(t, filepath.Join(agents, "badlua.lua"), "local x = \nfunction (\n")
 	return dir
 }
 
@@ -85,7 +87,7 @@ func TestUserAgentsFromLibdir(t *testing.T) {
 	waitPing(t, client, 1)
 
 	logText, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "daemon.log"))
-	for _, want := range []string{"broken.ddl:3", "orphan.lua: agent orphan has no DDL"} {
+	for _, want := range []string{"broken.ddl:3", "orphan.lua: agent orphan has no DDL", "badlua.lua:"} {
 		if !strings.Contains(string(logText), want) {
 			t.Errorf("daemon log lacks %q", want)
 		}

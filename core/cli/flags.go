@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/pflag"
 
@@ -40,6 +42,8 @@ type filterFlags struct {
 	identities []string
 	agents     []string
 	with       []string
+	// compound holds the -S expressions.
+	compound []string
 }
 
 func (f *filterFlags) register(fs *pflag.FlagSet) {
@@ -52,6 +56,7 @@ func (f *filterFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.agents, "wa", "A", nil, "match hosts with an agent")
 	fs.StringArrayVar(&f.agents, "with-agent", nil, "same as --wa")
 	fs.StringArrayVarP(&f.with, "with", "W", nil, "combined fact and class filter, space separated")
+	fs.StringArrayVarP(&f.compound, "select", "S", nil, "compound filter: facts, classes, data plugins with and, or, not, parentheses")
 }
 
 // build turns the flags into a protocol filter.
@@ -72,7 +77,38 @@ func (f *filterFlags) build() (protocol.Filter, error) {
 		out.Fact = append(out.Fact, facts...)
 		out.Class = append(out.Class, classes...)
 	}
+	for _, s := range f.compound {
+		tokens, err := filter.ParseCompound(s)
+		if err != nil {
+			return out, usageErr(compoundUsage(s, err))
+		}
+		if err := checkDataCalls(s, tokens); err != nil {
+			return out, usageErr(err)
+		}
+		out.Compound = append(out.Compound, tokens)
+	}
 	return out, nil
+}
+
+// compoundUsage explains a rejected -S expression, marking the offending
+// token under the input with carets and naming its column (1-based).
+func compoundUsage(expr string, err error) error {
+	var ce *filter.CompoundError
+	if !errors.As(err, &ce) {
+		return fmt.Errorf("-S %q: %w", expr, err)
+	}
+	runes := []rune(expr)
+	from := min(max(ce.From, 0), len(runes))
+	to := min(max(ce.To, from), len(runes)-1)
+	for from < to && unicode.IsSpace(runes[from]) {
+		from++
+	}
+	for to > from && unicode.IsSpace(runes[to]) {
+		to--
+	}
+	mark := strings.Repeat("^", max(1, to-from+1))
+	return fmt.Errorf("-S: %s %q at column %d\n    %s\n    %s%s",
+		ce.Kind, ce.Text, from+1, expr, strings.Repeat(" ", from), mark)
 }
 
 func usageErr(err error) error { return &ExitError{Code: ExitUsage, Err: err} }

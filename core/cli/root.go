@@ -59,6 +59,12 @@ func NewRoot(sio IO) *cobra.Command {
 		return &ExitError{Code: ExitUsage, Err: err}
 	})
 	root.AddCommand(newPingCommand(sio), newFindCommand(sio))
+	root.AddCommand(newFactsCommand(sio))
+	root.AddCommand(newInventoryCommand(sio))
+	root.AddCommand(newPluginCommand(sio))
+	root.AddCommand(newCompletionCommand(sio))
+	root.AddCommand(newRPCCommand(sio))
+	root.SetHelpCommand(newHelpCommand(sio))
 	return root
 }
 
