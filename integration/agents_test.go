@@ -236,3 +236,29 @@ func TestRubyClientAgainstMarionetteAgents(t *testing.T) {
 		})
 	}
 }
+
+func TestPluginGenerateAndDoc(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "client.cfg")
+	write(t, cfg, stompCfg(freePort(t), psk)+"libdir = "+filepath.Join(dir, "lib")+"\n")
+	r := run(t, 30*time.Second, filepath.Join(bin, "mco"), "plugin", "generate", "agent", "greeter", "--dir", filepath.Join(dir, "lib", "mcollective", "agent"))
+	if r.code != 0 || !strings.Contains(r.stdout, "greeter.lua") {
+		t.Fatalf("generate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// The generated files sit in their own directory; a libdir holds them
+	// flat, as an operator would copy them.
+	gen := filepath.Join(dir, "lib", "mcollective", "agent", "greeter")
+	for _, f := range []string{"greeter.ddl", "greeter.lua"} {
+		b, err := os.ReadFile(filepath.Join(gen, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(filepath.Dir(gen), f), string(b))
+	}
+	doc := mco(t, cfg, "plugin", "doc", "agent/greeter")
+	for _, want := range []string{"greeter", "ACTIONS:", "echo", "message"} {
+		if !strings.Contains(doc.stdout, want) {
+			t.Errorf("plugin doc lacks %q:\n%s%s", want, doc.stdout, doc.stderr)
+		}
+	}
+}

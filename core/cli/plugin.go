@@ -32,20 +32,30 @@ var pluginTypes = []struct {
 }
 
 type pluginOptions struct {
-	config string
+	config   string
+	generate generateOptions
 }
 
 func newPluginCommand(sio IO) *cobra.Command {
 	o := &pluginOptions{}
 	cmd := &cobra.Command{
-		Use:   "plugin doc [TYPE/]NAME",
+		Use:   "plugin doc [TYPE/]NAME | plugin generate agent NAME",
 		Short: "MCollective Plugin Application",
 		Long: "mco plugin doc lists the plugins the client knows, by type;\n" +
-			"mco plugin doc NAME or mco plugin doc TYPE/NAME (agent/rpcutil) shows one plugin's documentation.",
-		Args: cobra.RangeArgs(1, 2),
+			"mco plugin doc NAME or mco plugin doc TYPE/NAME (agent/rpcutil) shows one plugin's documentation.\n" +
+			"mco plugin generate agent NAME [--lang lua|go] [--dir DIR] writes a new agent: DDL,\n" +
+			"implementation, README and a test that passes.",
+		Args: cobra.RangeArgs(1, 3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if args[0] != "doc" {
-				return usageErr(fmt.Errorf("unknown plugin command %q: only doc is supported", args[0]))
+			switch args[0] {
+			case "generate":
+				return runPluginGenerate(sio, &o.generate, args[1:])
+			case "doc":
+				if len(args) > 2 {
+					return usageErr(fmt.Errorf("plugin doc takes one plugin name"))
+				}
+			default:
+				return usageErr(fmt.Errorf("unknown plugin command %q: want doc or generate", args[0]))
 			}
 			target := ""
 			if len(args) == 2 {
@@ -69,6 +79,7 @@ func newPluginCommand(sio IO) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&o.config, "config", "c", "", "client configuration file (for its libdir)")
+	o.generate.register(cmd.Flags())
 	return cmd
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"text/template"
 )
 
@@ -39,8 +40,8 @@ type Options struct {
 
 // files lists, per language, the template and the file it becomes.
 var files = map[Lang][][2]string{
-	Lua: {{"agent.ddl", "%s.ddl"}, {"lua.lua", "%s.lua"}, {"lua_test.go", "%s_test.go"}, {"README.md", "README.md"}},
-	Go:  {{"agent.ddl", "%s.ddl"}, {"go_main.go", "main.go"}, {"go_agent.go", "%s.go"}, {"go_test.go", "%s_test.go"}, {"README.md", "README.md"}},
+	Lua: {{"agent.ddl", "NAME.ddl"}, {"lua.lua", "NAME.lua"}, {"lua_test.go", "NAME_test.go"}, {"README.md", "README.md"}},
+	Go:  {{"agent.ddl", "NAME.ddl"}, {"go_main.go", "main.go"}, {"go_agent.go", "NAME.go"}, {"go_test.go", "NAME_test.go"}, {"README.md", "README.md"}},
 }
 
 // Generate writes the agent's files into dir/NAME and returns their
@@ -70,7 +71,7 @@ func Generate(dir string, o Options) ([]string, error) {
 	}
 	var written []string
 	for _, f := range list {
-		path := filepath.Join(target, fmt.Sprintf(f[1], o.Name))
+		path := filepath.Join(target, strings.ReplaceAll(f[1], "NAME", o.Name))
 		if err := render(f[0], path, o); err != nil {
 			return written, err
 		}

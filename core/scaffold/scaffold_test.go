@@ -26,8 +26,15 @@ func TestGeneratedAgentsPassTheirTests(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(files) < 4 {
-				t.Fatalf("generated %v", files)
+			want := map[Lang][]string{Lua: {name + ".ddl", name + ".lua", name + "_test.go", "README.md"},
+				Go: {name + ".ddl", "main.go", name + ".go", name + "_test.go", "README.md"}}[lang]
+			if len(files) != len(want) {
+				t.Fatalf("generated %v, want %v", files, want)
+			}
+			for i, f := range files {
+				if filepath.Base(f) != want[i] {
+					t.Fatalf("generated %v, want %v", files, want)
+				}
 			}
 			pkg := "./" + filepath.ToSlash(filepath.Join(root, name))
 			out, err := exec.Command("go", "test", "-count=1", pkg).CombinedOutput()
