@@ -53,3 +53,4 @@ fmt:
 
 clean:
 	rm -rf $(BIN) $(RUN_DIR)
+include bench/bench.mk
