@@ -16,7 +16,7 @@
 //     such a subscription only receives messages whose mc_identity header
 //     names <node> (other selectors are ignored, with a warning);
 //   - slow consumers: a client that does not read for writeTimeout, or
-//     falls outboxSize messages behind, is disconnected instead of
+//     falls outboxLimit bytes behind, is disconnected instead of
 //     stalling every other client (go-stomp's own request loop blocks on
 //     a slow client and hangs for good on one that dies mid-burst).
 //

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
@@ -28,9 +29,6 @@ const (
 // connector uses.
 var identitySelector = regexp.MustCompile(`^\s*mc_identity\s*=\s*'([^']*)'\s*$`)
 
-// outboxSize is how many MESSAGE frames may wait for one client.
-const outboxSize = 1024
-
 // clientConn is the socket of one client as go-stomp's server code sees
 // it, plus what the broker adds around go-stomp. Frames the client sends
 // are parsed and rewritten before go-stomp reads them (STOMP 1.0,
@@ -57,8 +55,9 @@ type clientConn struct {
 
 	// write side
 	wmu       sync.Mutex
-	fw        *frame.Writer // writes MESSAGE frames to the socket
-	outbox    chan *frame.Frame
+	bw        *bufio.Writer // batches MESSAGE frames to the socket
+	fw        *frame.Writer // encodes MESSAGE frames into bw
+	outbox    *outbox
 	first     []byte // a 1.0 client's first answer, until complete
 	firstDone bool
 
@@ -78,11 +77,12 @@ func newClientConn(raw net.Conn, b *Broker) (*clientConn, error) {
 		r:      newFrameReader(raw),
 		temp:   make(map[string]bool),
 		reqs:   make(chan client.Request, 16),
-		fw:     frame.NewWriter(raw),
-		outbox: make(chan *frame.Frame, outboxSize),
+		bw:     bufio.NewWriterSize(raw, 64<<10),
+		outbox: newOutbox(),
 		gone:   make(chan struct{}),
 	}
 	c.w = frame.NewWriter(&c.out)
+	c.fw = frame.NewWriter(c.bw)
 	b.track(c)
 	return c, nil
 }

@@ -42,24 +42,21 @@ func (c *clientConn) deliver(f *frame.Frame) {
 		return
 	default:
 	}
-	select {
-	case c.outbox <- f:
-	default:
-		c.b.log.Warn("slow consumer disconnected", "remote", c.RemoteAddr().String(), "pending", len(c.outbox))
+	if !c.outbox.push(f) {
+		c.b.log.Warn("slow consumer disconnected", "remote", c.RemoteAddr().String(), "pending", c.outbox.pending())
 		_ = c.Close()
 	}
 }
 
-// sendLoop writes queued MESSAGE frames until the connection closes.
+// sendLoop writes queued MESSAGE frames until the connection closes,
+// everything queued at once in one batch with one flush.
 func (c *clientConn) sendLoop() {
 	defer c.b.wg.Done()
 	var id uint64
 	for {
 		select {
-		case f := <-c.outbox:
-			id++
-			f.Header.Set(frame.MessageId, strconv.FormatUint(id, 10))
-			if err := c.writeFrame(f); err != nil {
+		case <-c.outbox.ready:
+			if err := c.writeFrames(c.outbox.take(), &id); err != nil {
 				c.b.log.Debug("write failed", "remote", c.RemoteAddr().String(), "err", err)
 				_ = c.Close()
 				return
@@ -70,13 +67,20 @@ func (c *clientConn) sendLoop() {
 	}
 }
 
-func (c *clientConn) writeFrame(f *frame.Frame) error {
+func (c *clientConn) writeFrames(frames []*frame.Frame, id *uint64) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.b.writeTimeout)); err != nil {
 		return err
 	}
-	return c.fw.Write(f)
+	for _, f := range frames {
+		*id++
+		f.Header.Set(frame.MessageId, strconv.FormatUint(*id, 10))
+		if err := c.fw.Write(f); err != nil {
+			return err
+		}
+	}
+	return c.bw.Flush()
 }
 
 // Write sends go-stomp's bytes to the client; a 1.0 client's CONNECTED

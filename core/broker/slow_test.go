@@ -61,7 +61,9 @@ func TestSlowConsumer(t *testing.T) {
 	settle()
 
 	pub := dial(t, b.addr)
-	body := bytes.Repeat([]byte("y"), 8<<10)
+	// 3000 x 32 KiB is more than outboxLimit: the stuck subscriber's
+	// outbox overflows.
+	body := bytes.Repeat([]byte("y"), 32<<10)
 	const n = 3000
 	go func() {
 		for range n {
@@ -81,7 +83,7 @@ func TestSlowConsumer(t *testing.T) {
 			t.Fatalf("healthy subscriber stalled after %d of %d messages", i, n)
 		}
 	}
-	t.Logf("healthy subscriber got %d x 8 KiB in %v", n, time.Since(start))
+	t.Logf("healthy subscriber got %d x 32 KiB in %v", n, time.Since(start))
 	if !stuck.closed(waitMax) {
 		t.Error("the subscriber that never reads is still connected")
 	}
