@@ -6,10 +6,8 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -111,57 +109,11 @@ loop:
 	return nil
 }
 
-// Handle runs one received message through the pipeline. Messages that
+// Handle runs one received message through the pipeline: decode →
+// verify (PSK, TTL, collective) → filter → dispatch → reply. Messages that
 // fail a check are logged and dropped, as MCollective does.
 func (s *Server) Handle(ctx context.Context, msg transport.Message) {
-	s.stats.total.Add(1)
-	req, err := s.open(msg)
-	if err != nil {
-		s.log.Warn("dropped message", "destination", msg.Destination, "sender", msg.Sender, "err", err)
-		return
-	}
-	log := s.log.With("requestid", req.RequestID, "agent", req.Agent, "sender", req.SenderID)
-	if err := s.node.Match(ctx, req.Filter); err != nil {
-		s.stats.filtered.Add(1)
-		log.Debug("not targeted at us", "why", err)
-		return
-	}
-	s.stats.passed.Add(1)
-	body, err := s.dispatch(ctx, req)
-	if err != nil {
-		log.Warn("request not answered", "err", err)
-		return
-	}
-	if body == nil {
-		return
-	}
-	if err := s.reply(ctx, msg, req, body); err != nil {
-		log.Warn("reply not sent", "err", err)
-		return
-	}
-	s.stats.replies.Add(1)
-}
-
-// open decodes and verifies a message's envelope.
-func (s *Server) open(msg transport.Message) (*protocol.Request, error) {
-	req, err := protocol.DecodeRequest(msg.Body)
-	if err != nil {
-		s.stats.unvalidated.Add(1)
-		return nil, err
-	}
-	if err := s.sec.OpenRequest(req); err != nil {
-		if errors.Is(err, security.ErrExpired) {
-			s.stats.ttlExpired.Add(1)
-		} else {
-			s.stats.unvalidated.Add(1)
-		}
-		return nil, err
-	}
-	s.stats.validated.Add(1)
-	if !slices.Contains(s.opts.Collectives, req.Collective) {
-		return nil, fmt.Errorf("request %s for collective %q, which this node is not in", req.RequestID, req.Collective)
-	}
-	return req, nil
+	s.HandleDecoded(ctx, Decode(msg))
 }
 
 // dispatch decodes the inner body, runs the agent and encodes the reply
