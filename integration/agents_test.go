@@ -27,6 +27,14 @@ end
 action "spin", :description => "Never returns" do
   output :x, :description => "x", :display_as => "X"
 end
+action "whoami", :description => "Identity and role through the mco module" do
+  output :identity, :description => "node", :display_as => "Identity"
+  output :role, :description => "role fact", :display_as => "Role"
+  output :echo, :description => "exec output", :display_as => "Echo"
+end
+action "escape", :description => "Tries to leave the sandbox" do
+  output :x, :description => "x", :display_as => "X"
+end
 `
 
 const calcLua = `local mco = require("mco")
@@ -36,6 +44,15 @@ function calc.add(request, reply)
 end
 function calc.spin(request, reply)
   while true do end
+end
+function calc.whoami(request, reply)
+  reply.identity = mco.identity()
+  reply.role = mco.fact("role")
+  local r = mco.exec({"echo", "hi"}, {timeout = 2})
+  reply.echo = r.stdout
+end
+function calc.escape(request, reply)
+  reply.x = os.execute("id")
 end
 return calc
 `
@@ -79,12 +96,17 @@ func rpcJSON(t *testing.T, cfg string, args ...string) []rpcResult {
 func TestUserAgentsFromLibdir(t *testing.T) {
 	port := freePort(t)
 	base := stompCfg(port, psk)
+	// The user's agents live in the second libdir directory.
+	first := t.TempDir()
 	lib := userLibdir(t)
+	libdir := "libdir = " + first + ":" + lib + "\n"
 	path := startNode(t, base, nodeSpec{identity: "agents1", facts: "role: calc\n",
-		extra: "plugin.broker.enable = 1\nlibdir = " + lib + "\n"})
+		extra: "plugin.broker.enable = 1\n" + libdir})
+	startNode(t, base, nodeSpec{identity: "agents2", facts: "role: calc\n", extra: libdir})
+	startNode(t, base, nodeSpec{identity: "agents3", facts: "role: other\n", extra: libdir})
 	client := filepath.Join(t.TempDir(), "client.cfg")
-	write(t, client, base+"logger_type = console\nloglevel = warn\nlibdir = "+lib+"\n")
-	waitPing(t, client, 1)
+	write(t, client, base+"logger_type = console\nloglevel = warn\n"+libdir)
+	waitPing(t, client, 3)
 
 	logText, _ := os.ReadFile(filepath.Join(filepath.Dir(path), "daemon.log"))
 	for _, want := range []string{"broken.ddl:3", "orphan.lua: agent orphan has no DDL", "badlua.lua:"} {
@@ -93,15 +115,34 @@ func TestUserAgentsFromLibdir(t *testing.T) {
 		}
 	}
 	got := rpcJSON(t, client, "calc", "add", "a=2", "b=40")
-	if len(got) != 1 || got[0].StatusCode != 0 || got[0].Data["sum"] != float64(42) {
-		t.Fatalf("calc add = %+v", got)
+	if len(got) != 3 {
+		t.Fatalf("calc add answered by %d nodes: %+v", len(got), got)
+	}
+	for _, r := range got {
+		if r.StatusCode != 0 || r.Data["sum"] != float64(42) {
+			t.Fatalf("calc add = %+v", got)
+		}
+	}
+	text := mco(t, client, "rpc", "calc", "add", "a=1", "b=2")
+	for _, want := range []string{"Summary of Sum", "Finished processing 3 / 3 hosts"} {
+		if !strings.Contains(text.stdout, want) {
+			t.Errorf("rpc text output lacks %q:\n%s", want, text.stdout)
+		}
+	}
+	who := rpcJSON(t, client, "calc", "whoami", "-F", "role=other")
+	if len(who) != 1 || who[0].Data["identity"] != "agents3" || who[0].Data["role"] != "other" || who[0].Data["echo"] != "hi\n" {
+		t.Fatalf("whoami through the mco module = %+v", who)
+	}
+	esc := rpcJSON(t, client, "calc", "escape", "-I", "agents1")
+	if len(esc) != 1 || esc[0].StatusCode != 5 {
+		t.Fatalf("os.execute in the sandbox = %+v", esc)
 	}
 	got = rpcJSON(t, client, "calc", "spin", "-I", "agents1")
 	if len(got) != 1 || got[0].StatusCode != 5 || !strings.Contains(got[0].StatusMsg, "timed out") {
 		t.Fatalf("a runaway Lua action = %+v", got)
 	}
 	// The daemon still serves after the runaway script was stopped.
-	if got = rpcJSON(t, client, "calc", "add", "a=1", "b=1"); len(got) != 1 || got[0].Data["sum"] != float64(2) {
+	if got = rpcJSON(t, client, "calc", "add", "a=1", "b=1", "-I", "agents1"); len(got) != 1 || got[0].Data["sum"] != float64(2) {
 		t.Fatalf("after the runaway, calc add = %+v", got)
 	}
 	r := mco(t, client, "rpc", "calc", "add", "a=notanumber", "b=1")
