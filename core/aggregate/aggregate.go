@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/marionette-mco/marionette/core/aggregate/rubytext"
+	"github.com/marionette-mco/marionette/core/rubytext"
 	"github.com/marionette-mco/marionette/sdk/ddl"
 )
 

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/marionette-mco/marionette/core/aggregate/rubytext"
 	"github.com/marionette-mco/marionette/core/marshal"
+	"github.com/marionette-mco/marionette/core/rubytext"
 )
 
 // summary counts how often each value of an output was seen; an array

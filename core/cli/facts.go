@@ -39,26 +39,16 @@ func newFactsCommand(sio IO) *cobra.Command {
 
 func runFacts(cmd *cobra.Command, sio IO, o *factsOptions, fact string) error {
 	ctx := cmd.Context()
-	var sess *session
-	defer func() {
-		if sess != nil {
-			sess.Close()
-		}
-	}()
-	open := func() (*session, error) {
-		var err error
-		sess, err = openSession(ctx, sio, &o.common)
-		return sess, err
-	}
+	lazy := &lazySession{ctx: ctx, sio: sio, common: &o.common}
+	defer lazy.Close()
 	o.discovery.stdin = sio.Stdin
-	d, err := discover(ctx, open, &o.common, &o.filter, &o.discovery, "rpcutil")
+	d, err := discover(ctx, lazy.open, &o.common, &o.filter, &o.discovery, "rpcutil")
 	if err != nil {
 		return err
 	}
-	if sess == nil {
-		if _, err := open(); err != nil {
-			return err
-		}
+	sess, err := lazy.open()
+	if err != nil {
+		return err
 	}
 	if len(d.nodes) == 0 {
 		fmt.Fprintln(sio.Stderr, "No request sent, we did not discover any nodes.")
@@ -66,12 +56,12 @@ func runFacts(cmd *cobra.Command, sio IO, o *factsOptions, fact string) error {
 	f, _ := o.filter.build()
 	values := map[string][]string{}
 	tally, err := callRPCUtil(ctx, sess, rpcutilRequest{action: "get_fact", data: map[string]any{"fact": fact},
-		filter: f, nodes: d, timeout: rpcTimeout(&o.common, sess)}, func(r client.ActionReply) {
+		filter: f, nodes: d, timeout: rpcTimeout(&o.common, sess)}, func(r client.RPCResult) {
 		if r.Err != nil {
 			fmt.Fprintf(sio.Stderr, "Could not parse facts for %s: %v\n", r.Sender, r.Err)
 			return
 		}
-		if v, ok := factText(r.Reply.Data["value"]); ok {
+		if v, ok := factText(r.Data["value"]); ok {
 			values[v] = append(values[v], r.Sender)
 		}
 	})

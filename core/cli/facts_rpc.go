@@ -11,7 +11,6 @@ import (
 
 	"github.com/marionette-mco/marionette/core/client"
 	"github.com/marionette-mco/marionette/core/protocol"
-	"github.com/marionette-mco/marionette/core/security"
 )
 
 // rpcutilTimeout is rpcutil's DDL timeout, to which Ruby adds the
@@ -127,30 +126,27 @@ type rpcutilRequest struct {
 
 // callRPCUtil sends req as Ruby's RPC client does: directly to each
 // discovered node when direct addressing allows it (always when discovery
-// did not broadcast), else broadcast under the filter; the wait ends when
-// every discovered node answered or at the timeout. fn sees each reply.
-func callRPCUtil(ctx context.Context, sess *session, req rpcutilRequest, fn func(client.ActionReply)) (*rpcTally, error) {
+// did not broadcast), else broadcast under the filter; the wait ends once
+// as many replies came as nodes were discovered, or at the timeout. fn
+// sees each node's first reply.
+func callRPCUtil(ctx context.Context, sess *session, req rpcutilRequest, fn func(client.RPCResult)) (*rpcTally, error) {
 	tally := &rpcTally{discovered: req.nodes.nodes, discoveryRan: req.nodes.ran,
 		discoveryTime: req.nodes.elapsed, start: time.Now()}
 	if len(req.nodes.nodes) == 0 {
 		return tally, nil
 	}
-	caller, err := security.CallerID(sess.cfg.Security.CallerType, sess.cfg.Identity)
-	if err != nil {
-		return nil, failure(err)
-	}
-	a := client.Action{Agent: "rpcutil", Action: req.action, Caller: caller, Data: req.data,
-		Filter: withAgent(req.filter, "rpcutil"), Timeout: req.timeout, Expect: len(req.nodes.nodes)}
+	call := client.RPCCall{Agent: "rpcutil", Action: req.action, Data: req.data,
+		Filter: withAgent(req.filter, "rpcutil"), Timeout: req.timeout, ExpectReplies: len(req.nodes.nodes)}
 	forced := !req.nodes.ran || req.nodes.method != methodMC
 	if !req.broadcast && sess.cfg.DirectAddressing && (forced || len(req.nodes.nodes) <= sess.cfg.DirectAddressingThreshold) {
-		a.Nodes = req.nodes.nodes
+		call.Nodes = req.nodes.nodes
 	}
-	_, err = sess.client.RunAction(ctx, a, func(r client.ActionReply) {
+	_, err := sess.client.RPC(ctx, call, func(r client.RPCResult) {
 		if slices.Contains(tally.responded, r.Sender) {
 			return
 		}
 		tally.responded = append(tally.responded, r.Sender)
-		if r.Err != nil || r.Reply.StatusCode != 0 {
+		if r.StatusCode != 0 {
 			tally.failed++
 		} else {
 			tally.ok++

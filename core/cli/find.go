@@ -30,18 +30,9 @@ func newFindCommand(sio IO) *cobra.Command {
 }
 
 func runFind(cmd *cobra.Command, sio IO, o *findOptions) error {
-	var sess *session
-	defer func() {
-		if sess != nil {
-			sess.Close()
-		}
-	}()
-	open := func() (*session, error) {
-		var err error
-		sess, err = openSession(cmd.Context(), sio, &o.common)
-		return sess, err
-	}
-	d, err := discover(cmd.Context(), open, &o.common, &o.filter, &o.discovery, "")
+	lazy := &lazySession{ctx: cmd.Context(), sio: sio, common: &o.common}
+	defer lazy.Close()
+	d, err := discover(cmd.Context(), lazy.open, &o.common, &o.filter, &o.discovery, "")
 	if err != nil {
 		return err
 	}
@@ -75,7 +66,7 @@ func literalIdentities(f filterFlags) []string {
 		return nil
 	}
 	for _, id := range f.identities {
-		if len(id) > 1 && id[0] == '/' && id[len(id)-1] == '/' {
+		if isRegexSpec(id) {
 			return nil
 		}
 	}

@@ -4,17 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
+	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"github.com/marionette-mco/marionette/core/client"
 	"github.com/marionette-mco/marionette/core/protocol"
+	"github.com/marionette-mco/marionette/core/rubytext"
 )
 
 type inventoryOptions struct {
@@ -51,8 +50,8 @@ func runInventory(cmd *cobra.Command, sio IO, o *inventoryOptions, node string) 
 		nodes: discovered{nodes: []string{node}}, timeout: rpcTimeout(&o.common, sess)}
 	req.broadcast = isRegexSpec(node)
 	req.action = "daemon_stats"
-	var stats *client.ActionReply
-	if _, err := callRPCUtil(ctx, sess, req, func(r client.ActionReply) {
+	var stats *client.RPCResult
+	if _, err := callRPCUtil(ctx, sess, req, func(r client.RPCResult) {
 		if stats == nil {
 			stats = &r
 		}
@@ -70,7 +69,7 @@ func runInventory(cmd *cobra.Command, sio IO, o *inventoryOptions, node string) 
 	req.action = "inventory"
 	done := false
 	var writeErr error
-	tally, err := callRPCUtil(ctx, sess, req, func(r client.ActionReply) {
+	tally, err := callRPCUtil(ctx, sess, req, func(r client.RPCResult) {
 		if done {
 			return
 		}
@@ -79,9 +78,9 @@ func runInventory(cmd *cobra.Command, sio IO, o *inventoryOptions, node string) 
 			return
 		}
 		if o.common.json {
-			writeErr = writeInventoryJSON(sio.Stdout, r.Sender, stats.Reply.Data, r.Reply.Data)
+			writeErr = writeInventoryJSON(sio.Stdout, r.Sender, stats.Data, r.Data)
 		} else {
-			writeInventory(sio.Stdout, r.Sender, stats.Reply.Data, r.Reply.Data)
+			writeInventory(sio.Stdout, r.Sender, stats.Data, r.Data)
 		}
 		done = true
 	})
@@ -106,12 +105,12 @@ func writeInventoryJSON(w io.Writer, sender string, stats, inv map[string]any) e
 }
 
 // replyFailure reports whether a reply failed, with its message.
-func replyFailure(r client.ActionReply) (string, bool) {
+func replyFailure(r client.RPCResult) (string, bool) {
 	switch {
 	case r.Err != nil:
 		return r.Err.Error(), true
-	case r.Reply.StatusCode != 0:
-		return r.Reply.StatusMsg, true
+	case r.StatusCode != 0:
+		return r.StatusMsg, true
 	}
 	return "", false
 }
@@ -125,7 +124,7 @@ func writeInventory(w io.Writer, sender string, stats, inv map[string]any) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Inventory for %s:\n\n", sender)
 	b.WriteString("   Server Statistics:\n")
-	line := func(label string, v any) { fmt.Fprintf(&b, "%29s: %s\n", label, rubyText(v)) }
+	line := func(label string, v any) { fmt.Fprintf(&b, "%29s: %s\n", label, rubytext.ToS(v)) }
 	line("Version", stats["version"])
 	line("Start Time", rubyTime(stats["starttime"]))
 	line("Config File", stats["configfile"])
@@ -142,8 +141,8 @@ func writeInventory(w io.Writer, sender string, stats, inv map[string]any) {
 	line("Expired Messages", stats["ttlexpired"])
 	line("Replies Sent", stats["replies"])
 	times, _ := stats["times"].(map[string]any)
-	fmt.Fprintf(&b, "%29s: %s seconds\n", "Total Processor Time", rubyText(symbolKey(times, "utime")))
-	fmt.Fprintf(&b, "%29s: %s seconds\n", "System Time", rubyText(symbolKey(times, "stime")))
+	fmt.Fprintf(&b, "%29s: %s seconds\n", "Total Processor Time", rubytext.ToS(symbolKey(times, "utime")))
+	fmt.Fprintf(&b, "%29s: %s seconds\n", "System Time", rubytext.ToS(symbolKey(times, "stime")))
 
 	b.WriteString("\n   Agents:\n")
 	writeThreeColumns(&b, textList(inv["agents"]), nil, "No agents installed")
@@ -164,8 +163,8 @@ func writeInventory(w io.Writer, sender string, stats, inv map[string]any) {
 	if len(facts) == 0 {
 		b.WriteString("      No facts known\n")
 	}
-	for _, k := range slices.Sorted(mapKeys(facts)) {
-		fmt.Fprintf(&b, "      %s => %s\n", k, rubyText(facts[k]))
+	for _, k := range slices.Sorted(maps.Keys(facts)) {
+		fmt.Fprintf(&b, "      %s => %s\n", k, rubytext.ToS(facts[k]))
 	}
 	io.WriteString(w, b.String())
 }
@@ -202,23 +201,13 @@ func symbolKey(m map[string]any, key string) any {
 	return m[":"+key]
 }
 
-func mapKeys(m map[string]any) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // textList is a list value's elements as text.
 func textList(v any) []string {
 	var out []string
 	switch x := v.(type) {
 	case []any:
 		for _, e := range x {
-			out = append(out, rubyText(e))
+			out = append(out, rubytext.ToS(e))
 		}
 	case []string:
 		out = append(out, x...)
@@ -246,98 +235,4 @@ func rubyTime(v any) string {
 		return ""
 	}
 	return time.Unix(secs, 0).Format("2006-01-02 15:04:05 -0700")
-}
-
-// rubyText is Ruby's to_s of a reply value: strings as they are, nil as
-// "", numbers as Ruby writes them, hashes and arrays as inspect.
-func rubyText(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	if v == nil {
-		return ""
-	}
-	return rubyInspect(v)
-}
-
-// rubyInspect is Ruby 3.1's inspect of a reply value.
-func rubyInspect(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "nil"
-	case string:
-		return rubyQuote(x)
-	case bool, int, int64:
-		return fmt.Sprint(x)
-	case float64:
-		return rubyFloatText(x)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = rubyInspect(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		parts := make([]string, 0, len(x))
-		for _, k := range slices.Sorted(mapKeys(x)) {
-			parts = append(parts, rubyQuote(k)+"=>"+rubyInspect(x[k]))
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return fmt.Sprint(v)
-}
-
-// rubyQuote is String#inspect for the usual characters.
-func rubyQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if r < 0x20 || r == utf8.RuneError {
-				fmt.Fprintf(&b, `\x%02X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// rubyFloatText is Ruby's Float#to_s: the shortest digits, in fixed
-// notation with at least one decimal when the decimal exponent is between
-// -4 and 14, otherwise as 1.5e-05 or 1.0e+15.
-func rubyFloatText(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	}
-	sci := strconv.FormatFloat(f, 'e', -1, 64)
-	mant, exp, _ := strings.Cut(sci, "e")
-	e, _ := strconv.Atoi(exp)
-	if e < -4 || e >= 15 {
-		if !strings.Contains(mant, ".") {
-			mant += ".0"
-		}
-		return fmt.Sprintf("%se%+03d", mant, e)
-	}
-	fixed := strconv.FormatFloat(f, 'f', -1, 64)
-	if !strings.Contains(fixed, ".") {
-		fixed += ".0"
-	}
-	return fixed
 }

@@ -35,27 +35,3 @@ func TestInventoryGolden(t *testing.T) {
 	writeInventory(&b, "bare", map[string]any{}, map[string]any{"agents": []any{}, "data_plugins": []any{}, "classes": []any{}, "facts": map[string]any{}})
 	golden(t, "inventory_empty.golden", b.String())
 }
-
-func TestRubyText(t *testing.T) {
-	cases := []struct {
-		in   any
-		want string
-	}{
-		{"x", "x"},
-		{nil, ""},
-		{int64(3), "3"},
-		{0.52, "0.52"},
-		{3.0, "3.0"},
-		{0.00001, "1.0e-05"},
-		{1e15, "1.0e+15"},
-		{123456789012345.0, "123456789012345.0"},
-		{true, "true"},
-		{[]any{"a", int64(1), nil}, `["a", 1, nil]`},
-		{map[string]any{"b": "x\"y", "a": []any{}}, `{"a"=>[], "b"=>"x\"y"}`},
-	}
-	for _, c := range cases {
-		if got := rubyText(c.in); got != c.want {
-			t.Errorf("rubyText(%#v) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}

@@ -274,14 +274,15 @@ func scanPluginDir(dirs []string, kind ddl.Kind) []plugin {
 
 // clientLibDirs is the client config's libdir followed by the shipped
 // libdir ($MARIONETTE_LIBDIR, else "libdir" beside the mco executable,
-// where `make build` puts the shipped agents). Without -c, a missing
-// default config only means no configured libdir.
+// where `make build` puts the shipped agents), as libdir.Search orders
+// them. Without -c, a missing default config only means no configured
+// libdir.
 func clientLibDirs(sio IO, configPath string) ([]string, error) {
 	getenv := sio.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	var dirs []string
+	var configured []string
 	var loadErr error
 	path := configPath
 	if path == "" {
@@ -292,27 +293,8 @@ func clientLibDirs(sio IO, configPath string) ([]string, error) {
 		if err != nil {
 			loadErr = err
 		} else {
-			dirs = append(dirs, cfg.LibDir...)
+			configured = cfg.LibDir
 		}
 	}
-	if shipped := shippedLibDir(getenv); shipped != "" {
-		dirs = append(dirs, shipped)
-	}
-	return dirs, loadErr
-}
-
-// shippedLibDir is where the agents shipped with Marionette live, as the
-// daemon finds them (core/daemon.ShippedLibDir, which mco does not link).
-func shippedLibDir(getenv func(string) string) string {
-	if d := getenv("MARIONETTE_LIBDIR"); d != "" {
-		return d
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return ""
-	}
-	if resolved, err := filepath.EvalSymlinks(exe); err == nil {
-		exe = resolved
-	}
-	return filepath.Join(filepath.Dir(exe), "libdir")
+	return libdir.Search(configured, getenv), loadErr
 }

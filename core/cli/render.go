@@ -8,9 +8,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/marionette-mco/marionette/core/aggregate"
-	"github.com/marionette-mco/marionette/core/aggregate/rubytext"
 	"github.com/marionette-mco/marionette/core/client"
 	"github.com/marionette-mco/marionette/core/marshal"
+	"github.com/marionette-mco/marionette/core/rubytext"
 	"github.com/marionette-mco/marionette/sdk/ddl"
 )
 
@@ -184,10 +184,7 @@ func dataItems(r client.RPCResult) []dataItem {
 		}
 	case *marshal.Hash:
 		for i, k := range raw.Keys {
-			key, ok := marshal.Text(k)
-			if !ok {
-				key = rubytext.ToS(k)
-			}
+			key := rubytext.ToS(k)
 			items = append(items, dataItem{key, raw.Values[i]})
 		}
 		slices.SortStableFunc(items, func(a, b dataItem) int { return strings.Compare(a.key, b.key) })

@@ -6,9 +6,9 @@ import (
 	"math"
 	"math/big"
 
-	"github.com/marionette-mco/marionette/core/aggregate/rubytext"
 	"github.com/marionette-mco/marionette/core/client"
 	"github.com/marionette-mco/marionette/core/marshal"
+	"github.com/marionette-mco/marionette/core/rubytext"
 )
 
 // jsonResult is one reply as Ruby's RPC::Result#to_json writes it, keys in
@@ -69,10 +69,7 @@ func writeJSON(b *bytes.Buffer, v any) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			key, ok := marshal.Text(k)
-			if !ok {
-				key = rubytext.ToS(k)
-			}
+			key := rubytext.ToS(k)
 			writeJSONString(b, key)
 			b.WriteByte(':')
 			writeJSON(b, x.Values[i])

@@ -169,8 +169,9 @@ func runRPC(cmd *cobra.Command, sio IO, o *rpcOptions, positional []string) erro
 	if err != nil {
 		return err
 	}
-	r := &rpcRunner{cmd: cmd, sio: sio, o: o, inv: inv, ddl: agentDDL, data: data}
-	defer r.close()
+	r := &rpcRunner{cmd: cmd, sio: sio, o: o, inv: inv, ddl: agentDDL, data: data,
+		lazySession: lazySession{ctx: cmd.Context(), sio: sio, common: &o.common}}
+	defer r.Close()
 	if o.noResults {
 		return r.sendOnly()
 	}

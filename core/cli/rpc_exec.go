@@ -27,25 +27,8 @@ type rpcRunner struct {
 	inv  invocation
 	ddl  *ddl.DDL
 	data map[string]any
-	sess *session
-}
-
-func (r *rpcRunner) open() (*session, error) {
-	if r.sess != nil {
-		return r.sess, nil
-	}
-	s, err := openSession(r.cmd.Context(), r.sio, &r.o.common)
-	if err != nil {
-		return nil, err
-	}
-	r.sess = s
-	return s, nil
-}
-
-func (r *rpcRunner) close() {
-	if r.sess != nil {
-		r.sess.Close()
-	}
+	// lazySession holds the session, opened by discovery or the request.
+	lazySession
 }
 
 // plan is how one request reaches its nodes.

@@ -85,6 +85,36 @@ func openSession(ctx context.Context, sio IO, c *commonFlags) (*session, error) 
 	return s, nil
 }
 
+// lazySession opens a run's session on first use: discovery from a
+// flatfile or stdin needs no broker, and a run that ends there never
+// connects.
+type lazySession struct {
+	ctx    context.Context
+	sio    IO
+	common *commonFlags
+	sess   *session
+}
+
+// open returns the session, connecting on the first call.
+func (l *lazySession) open() (*session, error) {
+	if l.sess != nil {
+		return l.sess, nil
+	}
+	s, err := openSession(l.ctx, l.sio, l.common)
+	if err != nil {
+		return nil, err
+	}
+	l.sess = s
+	return s, nil
+}
+
+// Close closes the session if one was opened.
+func (l *lazySession) Close() {
+	if l.sess != nil {
+		l.sess.Close()
+	}
+}
+
 // discoveryTimeout is --dt, else the config's discovery_timeout.
 func (s *session) discoveryTimeout(c *commonFlags) time.Duration {
 	if c.discoveryTimeout > 0 {

@@ -99,44 +99,94 @@ func NewRequestID() string {
 // returns when the timeout, expected count or quiet window is reached, or
 // ctx ends, with the request id it used.
 func (c *Client) Do(ctx context.Context, call Call, fn func(Response)) (string, error) {
-	if call.Collective == "" {
-		call.Collective = c.opts.Collective
-	}
 	inner, err := marshal.Marshal(call.Message)
 	if err != nil {
 		return "", fmt.Errorf("encode message: %w", err)
 	}
-	req := &protocol.Request{Body: inner, SenderID: c.opts.Identity, RequestID: NewRequestID(),
-		Filter: call.Filter, Collective: call.Collective, Agent: call.Agent,
-		TTL: int64(c.opts.TTL / time.Second), MsgTime: c.opts.Now().Unix()}
-	c.sec.SealRequest(req)
-	env, err := protocol.EncodeRequest(req)
+	return c.send(ctx, outgoing{agent: call.Agent, collective: call.Collective, filter: call.Filter,
+		body: inner, nodes: call.Nodes, ttl: c.opts.TTL, timeout: call.Timeout,
+		until: until{replies: call.Expect, window: call.Window}}, fn)
+}
+
+// outgoing is one request as Do and RPC send it.
+type outgoing struct {
+	agent string
+	// collective defaults to the client's.
+	collective string
+	filter     protocol.Filter
+	// body is the Marshal-encoded inner message.
+	body []byte
+	// id is the request id; empty means a new one.
+	id string
+	// nodes, when set, sends the request to each node directly.
+	nodes []string
+	// ttl is the request's time to live; timeout bounds the wait for
+	// replies, which until may end sooner.
+	ttl, timeout time.Duration
+	until        until
+}
+
+// until says what ends the wait for replies before the timeout.
+type until struct {
+	// replies, when positive: that many replies came, whoever sent them.
+	replies int
+	// nodes, when set: every one of them answered.
+	nodes []string
+	// window, when positive: no reply came for that long after the first.
+	window time.Duration
+}
+
+// send seals and publishes o, then passes each verified reply to fn until
+// o.until is met, at o.timeout, or when ctx ends. It returns the request
+// id.
+func (c *Client) send(ctx context.Context, o outgoing, fn func(Response)) (string, error) {
+	req, env, replyTo, err := c.prepare(&o)
 	if err != nil {
 		return "", err
 	}
-	replyTo, err := c.conn.SubscribeReplies(call.Collective, call.Agent)
-	if err != nil {
-		return "", fmt.Errorf("prepare replies: %w", err)
-	}
 	start := time.Now()
-	deadline := start.Add(call.Timeout)
-	ctx, cancel := context.WithDeadline(ctx, deadline)
+	ctx, cancel := context.WithDeadline(ctx, start.Add(o.timeout))
 	defer cancel()
-	if err := c.publish(ctx, call, replyTo, env); err != nil {
+	if err := c.publish(ctx, o, replyTo, env); err != nil {
 		return req.RequestID, err
 	}
-	return req.RequestID, c.collect(ctx, req.RequestID, call, start, fn)
+	return req.RequestID, c.collect(ctx, req.RequestID, o.until, start, fn)
 }
 
-func (c *Client) publish(ctx context.Context, call Call, replyTo string, env []byte) error {
-	t := transport.RequestTarget{Collective: call.Collective, Agent: call.Agent, ReplyTo: replyTo, TTL: c.opts.TTL}
-	if len(call.Nodes) == 0 {
+// prepare fills in o's defaults, builds and seals its request envelope and
+// prepares the reply destination.
+func (c *Client) prepare(o *outgoing) (*protocol.Request, []byte, string, error) {
+	if o.collective == "" {
+		o.collective = c.opts.Collective
+	}
+	if o.id == "" {
+		o.id = NewRequestID()
+	}
+	req := &protocol.Request{Body: o.body, SenderID: c.opts.Identity, RequestID: o.id,
+		Filter: o.filter, Collective: o.collective, Agent: o.agent,
+		TTL: int64(o.ttl / time.Second), MsgTime: c.opts.Now().Unix()}
+	c.sec.SealRequest(req)
+	env, err := protocol.EncodeRequest(req)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	replyTo, err := c.conn.SubscribeReplies(o.collective, o.agent)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("prepare replies: %w", err)
+	}
+	return req, env, replyTo, nil
+}
+
+// publish sends the request once, broadcast, or once per node.
+func (c *Client) publish(ctx context.Context, o outgoing, replyTo string, env []byte) error {
+	t := transport.RequestTarget{Collective: o.collective, Agent: o.agent, ReplyTo: replyTo, TTL: o.ttl}
+	if len(o.nodes) == 0 {
 		if err := c.conn.PublishRequest(ctx, t, env); err != nil {
 			return fmt.Errorf("publish request: %w", err)
 		}
 		return nil
 	}
-	for _, n := range call.Nodes {
+	for _, n := range o.nodes {
 		t.Node = n
 		if err := c.conn.PublishRequest(ctx, t, env); err != nil {
 			return fmt.Errorf("publish request to %s: %w", n, err)
@@ -145,7 +195,14 @@ func (c *Client) publish(ctx context.Context, call Call, replyTo string, env []b
 	return nil
 }
 
-func (c *Client) collect(ctx context.Context, reqID string, call Call, start time.Time, fn func(Response)) error {
+// collect passes the verified replies to request reqID to fn until u is
+// met or ctx ends; a node answering twice or unasked is passed on all the
+// same, as Ruby's client does.
+func (c *Client) collect(ctx context.Context, reqID string, u until, start time.Time, fn func(Response)) error {
+	pending := make(map[string]bool, len(u.nodes))
+	for _, n := range u.nodes {
+		pending[n] = true
+	}
 	inbox := c.conn.Inbox()
 	got := 0
 	var quiet <-chan time.Time
@@ -168,16 +225,17 @@ func (c *Client) collect(ctx context.Context, reqID string, call Call, start tim
 			resp.Elapsed = time.Since(start)
 			fn(resp)
 			got++
-			if call.Expect > 0 && got >= call.Expect {
+			delete(pending, resp.Sender)
+			if u.replies > 0 && got >= u.replies || len(u.nodes) > 0 && len(pending) == 0 {
 				return nil
 			}
-			if call.Window > 0 {
+			if u.window > 0 {
 				if timer == nil {
-					timer = time.NewTimer(call.Window)
+					timer = time.NewTimer(u.window)
 					defer timer.Stop()
 					quiet = timer.C
 				} else {
-					timer.Reset(call.Window)
+					timer.Reset(u.window)
 				}
 			}
 		}

@@ -152,3 +152,26 @@ func TestSendRPCDoesNotWait(t *testing.T) {
 		t.Fatalf("sent %+v, published %d", sent, len(conn.published))
 	}
 }
+
+func TestRPCEndsAfterExpectedReplyCount(t *testing.T) {
+	c, _ := newClient(t, func(req *protocol.Request, _ transport.RequestTarget) [][]byte {
+		return [][]byte{
+			reply(t, "k", "n1", req.RequestID, "not an rpc reply"),
+			reply(t, "k", "n1", req.RequestID, rpcBody(0, "OK")),
+			reply(t, "k", "n2", req.RequestID, rpcBody(0, "OK")),
+		}
+	})
+	var got []RPCResult
+	start := time.Now()
+	_, err := c.RPC(context.Background(), RPCCall{Agent: "rpcutil", Action: "ping", Timeout: 5 * time.Second,
+		ExpectReplies: 2}, func(r RPCResult) { got = append(got, r) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Fatalf("waited %s after two replies", time.Since(start))
+	}
+	if len(got) != 2 || got[0].Err == nil || got[0].StatusCode != statusUnknownError || got[1].Err != nil {
+		t.Fatalf("replies %+v", got)
+	}
+}

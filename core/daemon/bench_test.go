@@ -48,7 +48,7 @@ func shippedAgents(b *testing.B) *agent.Registry {
 	}
 	reg := agent.NewRegistry()
 	b.Cleanup(func() { reg.Close() })
-	loadAgents([]string{dir}, stubHost{}, reg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	LoadAgents([]string{dir}, stubHost{}, reg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if len(reg.Names()) != 2 {
 		b.Fatalf("loaded %v", reg.Names())
 	}

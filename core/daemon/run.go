@@ -11,6 +11,7 @@ import (
 	"github.com/marionette-mco/marionette/core/broker"
 	"github.com/marionette-mco/marionette/core/config"
 	"github.com/marionette-mco/marionette/core/facts"
+	"github.com/marionette-mco/marionette/core/libdir"
 	"github.com/marionette-mco/marionette/core/security"
 	"github.com/marionette-mco/marionette/core/server"
 	"github.com/marionette-mco/marionette/core/transport"
@@ -53,8 +54,8 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	defer agents.Close()
 	node := server.NewNode(cfg.Identity, src, agents, cfg.Collectives)
 	h := &host{cfg: cfg, facts: src, agents: agents, data: node.DataSources()}
-	dirs := libDirs(cfg.LibDir, ShippedLibDir(os.Getenv))
-	loadAgents(dirs, h, agents, log)
+	dirs := libdir.Search(cfg.LibDir, os.Getenv)
+	LoadAgents(dirs, h, agents, log)
 	if len(agents.Names()) == 0 {
 		log.Warn("no agents loaded: this node answers nothing, not even ping", "libdir", dirs)
 	}

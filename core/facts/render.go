@@ -3,11 +3,9 @@ package facts
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/marionette-mco/marionette/core/rubytext"
 )
 
 // String renders a fact value as Ruby MCollective does with to_s: strings as
@@ -28,11 +26,9 @@ func String(v any) string {
 	case uint64:
 		return strconv.FormatUint(x, 10)
 	case float64:
-		return rubyFloat(x)
+		return rubytext.Float(x)
 	case []any, map[string]any:
-		var b strings.Builder
-		inspect(&b, Normalize(x))
-		return b.String()
+		return rubytext.Inspect(Normalize(x))
 	default:
 		return fmt.Sprint(x)
 	}
@@ -116,136 +112,4 @@ func canonicalUint(u uint64) any {
 		return int64(u)
 	}
 	return u
-}
-
-// rubyFloat formats f as Ruby's Float#to_s: fixed notation with at least
-// one decimal when the decimal exponent is in [-4, 14], scientific with a
-// two-digit exponent otherwise.
-func rubyFloat(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64) // e.g. -1.2345e+06
-	mant, exp, _ := strings.Cut(e, "e")
-	n, _ := strconv.Atoi(exp)
-	if n >= -4 && n < 15 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	sign := "+"
-	if n < 0 {
-		sign, n = "-", -n
-	}
-	ds := strconv.Itoa(n)
-	if len(ds) < 2 {
-		ds = "0" + ds
-	}
-	return mant + "e" + sign + ds
-}
-
-// inspect writes Ruby's inspect form of a normalized value.
-func inspect(b *strings.Builder, v any) {
-	switch x := v.(type) {
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			inspect(b, e)
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			inspectString(b, k)
-			b.WriteString("=>")
-			inspect(b, x[k])
-		}
-		b.WriteByte('}')
-	case string:
-		inspectString(b, x)
-	default:
-		inspectString(b, String(x))
-	}
-}
-
-// inspectString writes Ruby's String#inspect of s.
-func inspectString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b.WriteString(`\x`)
-			b.WriteString(strings.ToUpper(strconv.FormatUint(uint64(s[i]), 16)))
-			i++
-			continue
-		}
-		next := ""
-		if i+size < len(s) {
-			next = s[i+size : i+size+1]
-		}
-		writeInspectRune(b, r, next)
-		i += size
-	}
-	b.WriteByte('"')
-}
-
-func writeInspectRune(b *strings.Builder, r rune, next string) {
-	switch r {
-	case '"':
-		b.WriteString(`\"`)
-	case '\\':
-		b.WriteString(`\\`)
-	case '\n':
-		b.WriteString(`\n`)
-	case '\t':
-		b.WriteString(`\t`)
-	case '\r':
-		b.WriteString(`\r`)
-	case '\f':
-		b.WriteString(`\f`)
-	case '\v':
-		b.WriteString(`\v`)
-	case '\b':
-		b.WriteString(`\b`)
-	case '\a':
-		b.WriteString(`\a`)
-	case 0x1b:
-		b.WriteString(`\e`)
-	case '#':
-		if next == "{" || next == "$" || next == "@" {
-			b.WriteByte('\\')
-		}
-		b.WriteByte('#')
-	default:
-		switch {
-		case unicode.IsPrint(r):
-			b.WriteRune(r)
-		case r > 0xffff:
-			b.WriteString(`\u{` + strings.ToUpper(strconv.FormatInt(int64(r), 16)) + `}`)
-		default:
-			h := strings.ToUpper(strconv.FormatInt(int64(r), 16))
-			b.WriteString(`\u` + strings.Repeat("0", 4-len(h)) + h)
-		}
-	}
 }

@@ -4,7 +4,8 @@
 // Choria's JSON DDL) and its implementation (<name>.lua, a Lua script, or
 // <name>, an executable go-plugin binary). Which host runs an
 // implementation is decided here, once, at load time; the daemon then
-// reaches every agent through agent.Agent alone.
+// reaches every agent through agent.Agent alone. Search gives the
+// directories to look in, for the daemon and mco alike.
 package libdir
 
 import (

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,5 +138,46 @@ func TestUndeclaredOutputsAreLogged(t *testing.T) {
 	rep := a.Handle(context.Background(), &agent.Request{Agent: "a", Action: "echo", Data: map[string]any{"msg": "x"}})
 	if rep.StatusCode != agent.OK || !strings.Contains(logs.String(), "surprise") {
 		t.Fatalf("reply %+v, log %q", rep, logs.String())
+	}
+}
+
+func TestShipped(t *testing.T) {
+	env := map[string]string{"MARIONETTE_LIBDIR": "/opt/shipped"}
+	if got := Shipped(func(k string) string { return env[k] }); got != "/opt/shipped" {
+		t.Errorf("Shipped with MARIONETTE_LIBDIR = %q", got)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	exe, _ = filepath.EvalSymlinks(exe)
+	if got, want := Shipped(func(string) string { return "" }), filepath.Join(filepath.Dir(exe), "libdir"); got != want {
+		t.Errorf("Shipped = %q, want %q", got, want)
+	}
+}
+
+func TestSearch(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "MARIONETTE_LIBDIR" {
+			return "/opt/shipped"
+		}
+		return ""
+	}
+	tests := []struct {
+		name       string
+		configured []string
+		want       []string
+	}{
+		{"none", nil, []string{"/opt/shipped"}},
+		{"configured first", []string{"/a", "/b"}, []string{"/a", "/b", "/opt/shipped"}},
+		{"each once", []string{"/a", "/a/", "/opt/shipped/.", "/b"}, []string{"/a", "/opt/shipped/.", "/b"}},
+		{"empty skipped", []string{"", "/a"}, []string{"/a", "/opt/shipped"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Search(tc.configured, getenv); !slices.Equal(got, tc.want) {
+				t.Errorf("Search(%q) = %q, want %q", tc.configured, got, tc.want)
+			}
+		})
 	}
 }

@@ -47,8 +47,9 @@ func rubyString(v any) string {
 }
 
 // rubyFloat writes f as Ruby's Float#to_s: fixed notation with at least one
-// decimal for exponents -4 to 15 (0.0001, 1000000000000000.0), otherwise
-// scientific with a two-digit exponent (1.0e+16, 1.5e-05).
+// decimal for exponents -4 to 14 (0.0001, 100000000000000.0), otherwise
+// scientific with at least two exponent digits (1.0e+15, 1.5e-05).
+// core/rubytext.Float is the same function; a plugin imports sdk alone.
 func rubyFloat(f float64) string {
 	switch {
 	case math.IsNaN(f):
@@ -66,7 +67,7 @@ func rubyFloat(f float64) string {
 	sci := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
 	mant, expStr, _ := strings.Cut(sci, "e")
 	exp, _ := strconv.Atoi(expStr)
-	if exp >= -4 && exp < 16 {
+	if exp >= -4 && exp < 15 {
 		s := strconv.FormatFloat(f, 'f', -1, 64)
 		if !strings.Contains(s, ".") {
 			s += ".0"

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -176,10 +177,19 @@ func TestRubyFloat(t *testing.T) {
 		{0.0001, "0.0001"},
 		{0.00001, "1.0e-05"},
 		{1.5e-7, "1.5e-07"},
-		{1e15, "1000000000000000.0"},
+		{1e15, "1.0e+15"},
 		{1e16, "1.0e+16"},
 		{1.25e100, "1.25e+100"},
 		{123456.789, "123456.789"},
+		// What Ruby 3.1 prints about the switch to scientific notation.
+		{1e14, "100000000000000.0"},
+		{123456789012345.0, "123456789012345.0"},
+		{999999999999999.9, "999999999999999.9"},
+		{1234567890123456.0, "1.234567890123456e+15"},
+		{1.5e15, "1.5e+15"},
+		{-1e15, "-1.0e+15"},
+		{math.Copysign(0, -1), "-0.0"},
+		{5e-324, "5.0e-324"},
 	} {
 		if got := rubyFloat(tc.f); got != tc.want {
 			t.Errorf("rubyFloat(%v) = %q, want %q", tc.f, got, tc.want)

@@ -41,6 +41,15 @@ func (j *jsonDDL) str(n *jsonNode, what string) string {
 	return s
 }
 
+// typ reads the "type" member p of what, one of the DDL types.
+func (j *jsonDDL) typ(p jsonMember, what string) Type {
+	t, ok := parseType(j.str(p.val, what+" type"))
+	if !ok {
+		j.fail(p.line, "%s has an unknown type %q", what, p.val.value)
+	}
+	return t
+}
+
 func (j *jsonDDL) top(d *DDL, root *jsonNode) {
 	seenMeta := false
 	for _, m := range j.object(root, "the DDL") {
@@ -167,11 +176,7 @@ func (j *jsonDDL) input(act *Action, m jsonMember) *Input {
 		case "description":
 			in.Description = j.str(p.val, what+" description")
 		case "type":
-			t, ok := parseType(j.str(p.val, what+" type"))
-			if !ok {
-				j.fail(p.line, "%s has an unknown type %q", what, p.val.value)
-			}
-			in.Type = t
+			in.Type = j.typ(p, what)
 		case "optional":
 			b, ok := p.val.value.(bool)
 			if !ok {
@@ -240,11 +245,7 @@ func (j *jsonDDL) output(act *Action, m jsonMember) *Output {
 		case "default":
 			out.Default = p.val.plain()
 		case "type":
-			t, ok := parseType(j.str(p.val, what+" type"))
-			if !ok {
-				j.fail(p.line, "%s has an unknown type %q", what, p.val.value)
-			}
-			out.Type = t
+			out.Type = j.typ(p, what)
 		default:
 			j.fail(p.line, "unknown key %q in %s", p.key, what)
 		}

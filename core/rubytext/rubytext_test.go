@@ -53,14 +53,43 @@ func TestFloat(t *testing.T) {
 	}
 }
 
+// TestToS checks to_s of the plain values replies carry, as mco inventory
+// prints them.
+func TestToS(t *testing.T) {
+	cases := []struct {
+		in   any
+		want string
+	}{
+		{"x", "x"},
+		{nil, ""},
+		{int64(3), "3"},
+		{0.52, "0.52"},
+		{3.0, "3.0"},
+		{0.00001, "1.0e-05"},
+		{1e15, "1.0e+15"},
+		{123456789012345.0, "123456789012345.0"},
+		{true, "true"},
+		{[]any{"a", int64(1), nil}, `["a", 1, nil]`},
+		{map[string]any{"b": "x\"y", "a": []any{}}, `{"a"=>[], "b"=>"x\"y"}`},
+	}
+	for _, c := range cases {
+		if got := ToS(c.in); got != c.want {
+			t.Errorf("ToS(%#v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestString(t *testing.T) {
 	cases := map[string]string{
-		"a\x7fb":         `"a\u007Fb"`,
-		"\x01\x1b#{x}#x": `"\u0001\e\#{x}#x"`,
-		"\xffé":          `"\xFFé"`,
-		`q"b\`:           `"q\"b\\"`,
-		"tab\tnl\n":      `"tab\tnl\n"`,
-		"#$x #@y #z":     `"\#$x \#@y #z"`,
+		"a\x7fb":                         `"a\u007Fb"`,
+		"\x01\x1b#{x}#x":                 `"\u0001\e\#{x}#x"`,
+		"\xffé":                          `"\xFFé"`,
+		`q"b\`:                           `"q\"b\\"`,
+		"tab\tnl\n":                      `"tab\tnl\n"`,
+		"#$x #@y #z":                     `"\#$x \#@y #z"`,
+		"\u0085\u00a0\u00ad\u200b\ue000": "\"\u0085\u00a0\u00ad\u200b\ue000\"",
+		"\u0084\u0378":                   `"\u0084\u0378"`,
+		"\U0010ffff😀":                    `"\u{10FFFF}😀"`,
 	}
 	for in, want := range cases {
 		if got := String(in); got != want {

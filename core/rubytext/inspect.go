@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/marionette-mco/marionette/core/marshal"
@@ -189,11 +190,23 @@ func writeEscaped(b *strings.Builder, r rune, next byte) {
 	switch {
 	case r == '#' && (next == '{' || next == '$' || next == '@'):
 		b.WriteString(`\#`)
-	case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
-		fmt.Fprintf(b, "\\u%04X", r)
+	case unprintable(r):
+		if r > 0xffff {
+			fmt.Fprintf(b, "\\u{%X}", r)
+		} else {
+			fmt.Fprintf(b, "\\u%04X", r)
+		}
 	default:
 		b.WriteRune(r)
 	}
+}
+
+// unprintable reports whether String#inspect escapes r: the C0 and C1
+// controls (but NEL, U+0085), DEL, and code points Unicode has not
+// assigned. Go's tables are Unicode 15.0 (Ruby 3.2's); Ruby 3.1, on
+// Unicode 13.0, also escapes the characters added since.
+func unprintable(r rune) bool {
+	return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 && r != 0x85 || unicode.Is(unicode.Cn, r)
 }
 
 var plainSymbol = regexp.MustCompile(`^(?:[\p{L}_][\p{L}\p{N}_]*[?!=]?|\[\]=?|[+\-*/%<>~!^&|]|\*\*|<=>|==|===|=~|!=|!~|<<|>>|<=|>=|\+@|-@)$`)
