@@ -165,7 +165,7 @@ func runRPC(cmd *cobra.Command, sio IO, o *rpcOptions, positional []string) erro
 	if agentDDL == nil {
 		fmt.Fprintf(sio.Stderr, "mco: warning: no DDL found for agent %s: arguments are sent as strings and every output is shown\n", inv.agent)
 	}
-	data, err := buildArguments(agentDDL, inv, sio.Stderr)
+	data, err := buildArguments(agentDDL, inv)
 	if err != nil {
 		return err
 	}

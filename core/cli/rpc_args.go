@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 
 	"github.com/marionette-mco/marionette/core/libdir"
 	"github.com/marionette-mco/marionette/sdk/ddl"
@@ -75,10 +76,12 @@ func findAgentDDL(sio IO, configPath, agent string, warn io.Writer) (*ddl.DDL, e
 // Ruby's client does before it sends anything: each declared input is
 // converted to its DDL type, defaults are filled in for required inputs,
 // and the request is validated (unknown action, missing input, failed
-// validator), each refusal a usage error naming what is wrong. Inputs the
-// DDL does not declare are sent as strings, as Ruby sends them, with a
-// warning. Without a DDL every argument is sent as a string.
-func buildArguments(d *ddl.DDL, inv invocation, warn io.Writer) (map[string]any, error) {
+// validator, an input the DDL does not declare), each refusal a usage
+// error naming what is wrong. (Ruby's client sends undeclared inputs and
+// lets the agent ignore them; a typo then silently does nothing, so
+// Marionette refuses them.) Without a DDL every argument is sent as a
+// string.
+func buildArguments(d *ddl.DDL, inv invocation) (map[string]any, error) {
 	given := make(map[string]any, len(inv.args))
 	if d == nil {
 		for _, a := range inv.args {
@@ -93,9 +96,8 @@ func buildArguments(d *ddl.DDL, inv invocation, warn io.Writer) (map[string]any,
 	for _, a := range inv.args {
 		in := act.Input(a.key)
 		if in == nil {
-			fmt.Fprintf(warn, "mco: warning: %s#%s declares no input %s; it is sent as the string %q\n", inv.agent, inv.action, a.key, a.value)
-			given[a.key] = a.value
-			continue
+			return nil, usageErr(fmt.Errorf("action %s of agent %s takes no input %q (inputs: %s)",
+				inv.action, inv.agent, a.key, inputNames(act)))
 		}
 		v, err := ddl.ConvertArg(in, a.value)
 		if err != nil {
@@ -115,4 +117,16 @@ func buildArguments(d *ddl.DDL, inv invocation, warn io.Writer) (map[string]any,
 		}
 	}
 	return checked, nil
+}
+
+// inputNames lists an action's declared inputs for a message.
+func inputNames(act *ddl.Action) string {
+	if len(act.Inputs) == 0 {
+		return "none"
+	}
+	names := make([]string, len(act.Inputs))
+	for i, in := range act.Inputs {
+		names[i] = in.Name
+	}
+	return strings.Join(names, ", ")
 }

@@ -109,33 +109,31 @@ func TestRPCBuildArguments(t *testing.T) {
 		args   []rawArg
 		want   map[string]any
 		err    string
-		warn   string
 	}{
 		{"types converted, required default filled, optional default left out", "echo",
 			[]rawArg{{"msg", "hi there"}, {"ratio", "0.5"}, {"size", "-3"}, {"loud", "yes"}, {"level", "3"},
 				{"opts", `{"a":1,"b":[true]}`}, {"items", `[1,"x",2.5]`}},
 			map[string]any{"msg": "hi there", "ratio": 0.5, "size": int64(-3), "loud": true, "level": int64(3),
 				"opts": map[string]any{"a": int64(1), "b": []any{true}}, "items": []any{int64(1), "x", 2.5}, "mode": "plain"},
-			"", ""},
+			""},
 		{"given optional default kept", "echo", []rawArg{{"msg", "a"}, {"count", "5"}, {"mode", "fast"}},
-			map[string]any{"msg": "a", "count": int64(5), "mode": "fast"}, "", ""},
+			map[string]any{"msg": "a", "count": int64(5), "mode": "fast"}, ""},
 		{"list value from the list", "echo", []rawArg{{"msg", "a"}, {"level", "low"}},
-			map[string]any{"msg": "a", "level": "low", "mode": "plain"}, "", ""},
-		{"undeclared input sent as string with a warning", "echo", []rawArg{{"msg", "a"}, {"extra", "5"}},
-			map[string]any{"msg": "a", "extra": "5", "mode": "plain"}, "", "declares no input extra"},
-		{"missing required input", "echo", nil, nil, "Action echo needs a msg argument", ""},
-		{"unknown action", "nosuch", nil, nil, "Attempted to call action nosuch for echo but it's not declared in the DDL", ""},
-		{"failed validator", "echo", []rawArg{{"msg", "UPPER"}}, nil, "Cannot validate input msg: value should match ^[a-z ]+$", ""},
-		{"too long", "echo", []rawArg{{"msg", strings.Repeat("a", 21)}}, nil, "Cannot validate input msg: Input string is longer than 20 character(s)", ""},
-		{"not an integer", "echo", []rawArg{{"msg", "a"}, {"count", "many"}}, nil, "Cannot validate input count: many does not look like an integer", ""},
-		{"not a boolean", "echo", []rawArg{{"msg", "a"}, {"loud", "maybe"}}, nil, "maybe does not look like a boolean argument", ""},
-		{"not in the list", "echo", []rawArg{{"msg", "a"}, {"level", "mid"}}, nil, "value should be one of", ""},
-		{"not a JSON object", "echo", []rawArg{{"msg", "a"}, {"opts", "[1]"}}, nil, "is not a JSON object", ""},
+			map[string]any{"msg": "a", "level": "low", "mode": "plain"}, ""},
+		{"undeclared input refused", "echo", []rawArg{{"msg", "a"}, {"extra", "5"}},
+			nil, `action echo of agent echo takes no input "extra"`},
+		{"missing required input", "echo", nil, nil, "Action echo needs a msg argument"},
+		{"unknown action", "nosuch", nil, nil, "Attempted to call action nosuch for echo but it's not declared in the DDL"},
+		{"failed validator", "echo", []rawArg{{"msg", "UPPER"}}, nil, "Cannot validate input msg: value should match ^[a-z ]+$"},
+		{"too long", "echo", []rawArg{{"msg", strings.Repeat("a", 21)}}, nil, "Cannot validate input msg: Input string is longer than 20 character(s)"},
+		{"not an integer", "echo", []rawArg{{"msg", "a"}, {"count", "many"}}, nil, "Cannot validate input count: many does not look like an integer"},
+		{"not a boolean", "echo", []rawArg{{"msg", "a"}, {"loud", "maybe"}}, nil, "maybe does not look like a boolean argument"},
+		{"not in the list", "echo", []rawArg{{"msg", "a"}, {"level", "mid"}}, nil, "value should be one of"},
+		{"not a JSON object", "echo", []rawArg{{"msg", "a"}, {"opts", "[1]"}}, nil, "is not a JSON object"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var warn bytes.Buffer
-			got, err := buildArguments(d, invocation{agent: "echo", action: c.action, args: c.args}, &warn)
+			got, err := buildArguments(d, invocation{agent: "echo", action: c.action, args: c.args})
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) || exitCode(err) != ExitUsage {
 					t.Fatalf("err = %v, want usage error %q", err, c.err)
@@ -145,12 +143,9 @@ func TestRPCBuildArguments(t *testing.T) {
 			if err != nil || !reflect.DeepEqual(got, c.want) {
 				t.Fatalf("got %#v, %v\nwant %#v", got, err, c.want)
 			}
-			if !strings.Contains(warn.String(), c.warn) || c.warn == "" && warn.Len() > 0 {
-				t.Fatalf("warning %q, want %q", warn.String(), c.warn)
-			}
 		})
 	}
-	got, err := buildArguments(nil, invocation{agent: "x", action: "y", args: []rawArg{{"n", "5"}, {"b", "true"}}}, &bytes.Buffer{})
+	got, err := buildArguments(nil, invocation{agent: "x", action: "y", args: []rawArg{{"n", "5"}, {"b", "true"}}})
 	if err != nil || !reflect.DeepEqual(got, map[string]any{"n": "5", "b": "true"}) {
 		t.Fatalf("without a DDL: %#v, %v", got, err)
 	}
