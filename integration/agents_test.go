@@ -32,6 +32,9 @@ action "whoami", :description => "Identity and role through the mco module" do
   output :role, :description => "role fact", :display_as => "Role"
   output :echo, :description => "exec output", :display_as => "Echo"
 end
+action "stray", :description => "Replies with an output the DDL lacks" do
+  output :x, :description => "x", :display_as => "X"
+end
 action "escape", :description => "Tries to leave the sandbox" do
   output :x, :description => "x", :display_as => "X"
 end
@@ -50,6 +53,10 @@ function calc.whoami(request, reply)
   reply.role = mco.fact("role")
   local r = mco.exec({"echo", "hi"}, {timeout = 2})
   reply.echo = r.stdout
+end
+function calc.stray(request, reply)
+  reply.x = 1
+  reply.surprise = true
 end
 function calc.escape(request, reply)
   reply.x = os.execute("id")
@@ -132,6 +139,10 @@ func TestUserAgentsFromLibdir(t *testing.T) {
 	who := rpcJSON(t, client, "calc", "whoami", "-F", "role=other")
 	if len(who) != 1 || who[0].Data["identity"] != "agents3" || who[0].Data["role"] != "other" || who[0].Data["echo"] != "hi\n" {
 		t.Fatalf("whoami through the mco module = %+v", who)
+	}
+	stray := mco(t, client, "rpc", "calc", "stray", "-I", "agents2")
+	if !strings.Contains(stray.stderr, "the reply from agents2 has outputs calc#stray does not declare: surprise") {
+		t.Errorf("a reply that does not match the DDL is not reported: %q", stray.stderr)
 	}
 	esc := rpcJSON(t, client, "calc", "escape", "-I", "agents1")
 	if len(esc) != 1 || esc[0].StatusCode != 5 {

@@ -102,6 +102,7 @@ func (r *rpcRunner) execute(ctx context.Context, p rpcPlan, found discovered, ti
 	if act := r.action(); act != nil && len(act.Aggregates) > 0 {
 		out.agg = aggregate.New(act.Aggregates, func(o string) bool { return act.Output(o) != nil })
 	}
+	act := r.action()
 	requestID := ""
 	for i, batch := range p.batches {
 		if i > 0 && p.sleep > 0 {
@@ -119,6 +120,7 @@ func (r *rpcRunner) execute(ctx context.Context, p rpcPlan, found discovered, ti
 			call.Nodes = batch
 		}
 		id, err := r.sess.client.RPC(ctx, call, func(res client.RPCResult) {
+			r.checkOutputs(act, res)
 			out.add(res)
 			onReply(res)
 		})
@@ -130,6 +132,19 @@ func (r *rpcRunner) execute(ctx context.Context, p rpcPlan, found discovered, ti
 	}
 	out.tally.agentTime = time.Since(out.tally.start)
 	return out, nil
+}
+
+// checkOutputs reports on stderr a successful reply whose outputs the
+// action's DDL does not declare: the agent and its DDL disagree.
+func (r *rpcRunner) checkOutputs(act *ddl.Action, res client.RPCResult) {
+	if act == nil || res.StatusCode != 0 {
+		return
+	}
+	if extra := act.CheckOutputs(res.Data); len(extra) > 0 {
+		slices.Sort(extra)
+		fmt.Fprintf(r.sio.Stderr, "mco: warning: the reply from %s has outputs %s#%s does not declare: %s\n",
+			res.Sender, r.inv.agent, r.inv.action, strings.Join(extra, ", "))
+	}
 }
 
 // add counts one reply as Ruby's stats do: every reply is a response, a
