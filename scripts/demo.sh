@@ -34,4 +34,8 @@ mco find -F role=web
 mco find -C /roles::db/
 mco find -F os.release.major=12 -C profile::base
 mco ping -t 2 -I /node[13]/ -W "rank>=2 haproxy"
+mco find -S "(role=web and not country=us) or /roles::db/"
+mco rpc rpcutil get_fact fact=country --np
+mco facts role
+mco rpc process check pattern=mcollectived --np
 echo "daemon logs: $run/node*.log"
