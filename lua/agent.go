@@ -108,6 +108,7 @@ func load(opts Options, timeout time.Duration) (*Agent, error) {
 		return nil, fmt.Errorf("lua agent %s: %w", a.name, err)
 	}
 	a.checkActions(s.module, opts.DDL)
+	go s.serve()
 	a.pool.add(s)
 	return a, nil
 }
@@ -236,32 +237,59 @@ func (a *Agent) Handle(ctx context.Context, req *agent.Request) *agent.Reply {
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	done := make(chan *agent.Reply, 1)
-	go a.work(ctx, req, done)
+	a.start(job{ctx: ctx, req: req, done: done})
 	return a.wait(ctx, stop, req, done)
 }
 
-// work runs one call on a pooled or new state and sends its reply. It owns
-// the pool slot acquired by Handle and gives it back when the call ends.
-func (a *Agent) work(ctx context.Context, req *agent.Request, done chan<- *agent.Reply) {
-	var s *state
+// job is one call handed to a state's goroutine.
+type job struct {
+	ctx  context.Context
+	req  *agent.Request
+	done chan<- *agent.Reply
+}
+
+// start hands j to an idle state's goroutine or, when there is none, to
+// a new state and its goroutine. It owns the pool slot acquired by Handle,
+// which run gives back when the call ends. Each state keeps its goroutine
+// (and the stack the Lua interpreter grew) for as long as it is pooled.
+func (a *Agent) start(j job) {
+	if s := a.pool.take(); s != nil {
+		s.jobs <- j
+		return
+	}
+	go func() {
+		defer func() {
+			if p := recover(); p != nil { // in newState: serve's calls recover in run
+				j.done <- agent.Fail(agent.UnknownError, "%s panicked: %v", a.what(j.req), p)
+				a.pool.release(nil, false)
+			}
+		}()
+		s, err := a.newState(j.ctx)
+		if err != nil {
+			j.done <- a.failure(j.ctx, j.req, err)
+			a.pool.release(nil, false)
+			return
+		}
+		s.jobs <- j
+		s.serve()
+	}()
+}
+
+// run runs one call on s and sends its reply, then gives s and the pool
+// slot back: s goes back to idle when the call ended cleanly, else it is
+// closed.
+func (a *Agent) run(s *state, j job) {
 	keep := false
 	defer func() {
 		if p := recover(); p != nil {
 			keep = false
-			done <- agent.Fail(agent.UnknownError, "%s panicked: %v", a.what(req), p)
+			j.done <- agent.Fail(agent.UnknownError, "%s panicked: %v", a.what(j.req), p)
 		}
 		a.pool.release(s, keep)
 	}()
-	if s = a.pool.take(); s == nil {
-		var err error
-		if s, err = a.newState(ctx); err != nil {
-			done <- a.failure(ctx, req, err)
-			return
-		}
-	}
-	rep, clean := s.call(ctx, req)
-	keep = clean && ctx.Err() == nil
-	done <- rep
+	rep, clean := s.call(j.ctx, j.req)
+	keep = clean && j.ctx.Err() == nil
+	j.done <- rep
 }
 
 // wait returns the call's reply, sampling the heap meanwhile. Once ctx is

@@ -17,6 +17,8 @@ type state struct {
 	agent  *Agent
 	L      *glua.LState
 	module *glua.LTable // what the script returned: its actions
+	// jobs feeds serve the calls this state runs; close closes it.
+	jobs chan job
 
 	arrayMeta   *glua.LTable // marks tables made by mco.array
 	requestMeta *glua.LTable
@@ -31,7 +33,7 @@ type state struct {
 // newState builds a sandboxed state and runs the script's main chunk in it,
 // within ctx.
 func (a *Agent) newState(ctx context.Context) (*state, error) {
-	s := &state{agent: a, L: newLState()}
+	s := &state{agent: a, L: newLState(), jobs: make(chan job, 1)}
 	s.arrayMeta = s.L.CreateTable(0, 0)
 	if err := s.sandbox(); err != nil {
 		s.close()
@@ -70,7 +72,21 @@ func (s *state) methods(fns map[string]glua.LGFunction) *glua.LTable {
 	return mt
 }
 
-func (s *state) close() { s.L.Close() }
+// close closes the Lua state and ends serve.
+func (s *state) close() {
+	s.L.Close()
+	close(s.jobs)
+}
+
+// serve runs the calls handed to s until s is closed: when a call did not
+// end cleanly, or when the pool closes s while it is idle. A state is
+// handed one call at a time (it is in the pool's idle list or running),
+// so the send to jobs never blocks.
+func (s *state) serve() {
+	for j := range s.jobs {
+		s.agent.run(s, j)
+	}
+}
 
 // call runs req's action. It reports whether the state is clean enough to
 // reuse: the action returned, even through reply:fail, and its reply

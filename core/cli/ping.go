@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -54,6 +55,8 @@ func runPing(cmd *cobra.Command, sio IO, o *pingOptions) error {
 		// As Ruby's ping: the default timeout includes discovery's.
 		timeout += sess.discoveryTimeout(&o.common)
 	}
+	out := lineWriter(sio.Stdout)
+	defer out.Flush()
 	var times []float64
 	var replies []pingReply
 	err = sess.client.Ping(cmd.Context(), client.Discovery{Filter: f, Timeout: timeout, Expect: o.expect, Window: o.window},
@@ -64,7 +67,8 @@ func runPing(cmd *cobra.Command, sio IO, o *pingOptions) error {
 				replies = append(replies, pingReply{Sender: r.Sender, TimeMS: ms})
 				return
 			}
-			fmt.Fprintf(sio.Stdout, "%-40s time=%.2f ms\n", r.Sender, ms)
+			fmt.Fprintf(out, "%-40s time=%.2f ms\n", r.Sender, ms)
+			out.replyDone()
 		})
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -73,13 +77,16 @@ func runPing(cmd *cobra.Command, sio IO, o *pingOptions) error {
 		if replies == nil {
 			replies = []pingReply{}
 		}
-		enc := json.NewEncoder(sio.Stdout)
+		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(replies); err != nil {
 			return err
 		}
+		if err := out.Flush(); err != nil {
+			return err
+		}
 	} else {
-		printPingStats(sio.Stdout, times, o.graph)
+		printPingStats(out, times, o.graph)
 	}
 	if len(times) == 0 {
 		// Ruby's halt code: no discovery ran and nobody answered.
@@ -134,4 +141,24 @@ func sparkline(times []float64) string {
 		sb.WriteString(ticks[min(max(i, 0), len(ticks)-1)])
 	}
 	return sb.String()
+}
+
+// bufferedOutput is a command's standard output, buffered: a terminal sees
+// each reply's line as it arrives (replyDone flushes it), a pipe or file
+// gets the whole output in as few writes as possible.
+type bufferedOutput struct {
+	*bufio.Writer
+	tty bool
+}
+
+// lineWriter buffers w, flushing after each reply when w is a terminal.
+func lineWriter(w io.Writer) *bufferedOutput {
+	return &bufferedOutput{Writer: bufio.NewWriterSize(w, 32<<10), tty: isTerminal(w)}
+}
+
+// replyDone ends one reply's output: it is written at once on a terminal.
+func (b *bufferedOutput) replyDone() {
+	if b.tty {
+		_ = b.Flush()
+	}
 }

@@ -163,7 +163,13 @@ func (d *decoder) symbol(start, depth int, ivars bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var s any = Symbol(b)
+	s, ok := commonSymbols[string(b)]
+	if !ok {
+		s = Symbol(b)
+	}
+	if d.syms == nil {
+		d.syms = make([]any, 0, 16)
+	}
 	d.syms = append(d.syms, s)
 	if ivars {
 		if _, err := d.ivars(depth); err != nil {
@@ -300,3 +306,20 @@ func (d *decoder) float(start int) (any, error) {
 	}
 	return f, nil
 }
+
+// commonSymbols holds the Symbols of MCollective's envelopes, RPC bodies
+// and filters, and of the encoding instance variables, boxed once: most
+// Symbols a message holds are among them, and symbol returns these
+// instead of allocating a copy of each.
+var commonSymbols = func() map[string]any {
+	names := []string{"E", "encoding",
+		"body", "senderid", "requestid", "filter", "collective", "agent", "callerid",
+		"ttl", "msgtime", "hash", "senderagent",
+		"action", "data", "caller", "process_results", "statuscode", "statusmsg",
+		"fact", "cf_class", "identity", "compound", "operator", "value", "utime"}
+	m := make(map[string]any, len(names))
+	for _, n := range names {
+		m[n] = Symbol(n)
+	}
+	return m
+}()

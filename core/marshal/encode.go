@@ -29,7 +29,8 @@ const maxLong = 1<<31 - 1
 // wraps ErrUnsupported. Values nested deeper than 10000 levels, cyclic
 // ones among them, are an error too.
 func Marshal(v any) ([]byte, error) {
-	e := &encoder{buf: make([]byte, 0, 256), syms: make(map[Symbol]int)}
+	e := &encoder{buf: make([]byte, 0, 256)}
+	e.syms = e.symBuf[:0]
 	e.buf = append(e.buf, 4, 8)
 	if err := e.value(v, 1); err != nil {
 		return nil, fmt.Errorf("marshal: %w", err)
@@ -39,8 +40,13 @@ func Marshal(v any) ([]byte, error) {
 
 // encoder holds the state of one Marshal call.
 type encoder struct {
-	buf  []byte
-	syms map[Symbol]int
+	buf []byte
+	// syms are the Symbols written so far, in order: a Symbol's index is
+	// what a link to it writes. symIndex indexes them once there are more
+	// than symBuf holds; until then a scan is cheaper than a map.
+	syms     []Symbol
+	symIndex map[Symbol]int
+	symBuf   [16]Symbol
 	// objs counts the objects written, which is the index the next one
 	// would have in Ruby's object table.
 	objs int
@@ -285,12 +291,12 @@ func (e *encoder) encodingIvar(kind encKind, enc string) error {
 // symbol writes a Symbol, or a link to it when already written. A Symbol
 // with non-ASCII UTF-8 text carries E true, as Ruby writes it.
 func (e *encoder) symbol(s Symbol) error {
-	if idx, ok := e.syms[s]; ok {
+	if idx, ok := e.symbolIndex(s); ok {
 		e.buf = append(e.buf, ';')
 		e.long(int64(idx))
 		return nil
 	}
-	e.syms[s] = len(e.syms)
+	e.addSymbol(s)
 	ivar := !isASCII(string(s)) && utf8.ValidString(string(s))
 	if ivar {
 		e.buf = append(e.buf, 'I')
@@ -305,6 +311,35 @@ func (e *encoder) symbol(s Symbol) error {
 		return e.encodingIvar(encUTF8, "UTF-8")
 	}
 	return nil
+}
+
+// symbolIndex is the index of s among the Symbols written so far.
+func (e *encoder) symbolIndex(s Symbol) (int, bool) {
+	if e.symIndex != nil {
+		idx, ok := e.symIndex[s]
+		return idx, ok
+	}
+	for i, x := range e.syms {
+		if x == s {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// addSymbol records s as written, indexing the Symbols in a map once
+// there are more than symBuf holds.
+func (e *encoder) addSymbol(s Symbol) {
+	e.syms = append(e.syms, s)
+	switch {
+	case e.symIndex != nil:
+		e.symIndex[s] = len(e.syms) - 1
+	case len(e.syms) > len(e.symBuf):
+		e.symIndex = make(map[Symbol]int, 2*len(e.syms))
+		for i, x := range e.syms {
+			e.symIndex[x] = i
+		}
+	}
 }
 
 func (e *encoder) regexp(r Regexp) error {

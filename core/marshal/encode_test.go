@@ -3,6 +3,7 @@ package marshal
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"strings"
@@ -103,5 +104,33 @@ func TestMarshalDepthLimit(t *testing.T) {
 	}
 	if _, err := Marshal(deep); err != nil {
 		t.Fatalf("Marshal of %d levels: %v", maxMarshalDepth, err)
+	}
+}
+
+// TestMarshalManySymbols checks Symbol links past the Symbols the encoder
+// scans before it indexes them in a map: every repeat is a link to the
+// first occurrence, and the value reads back.
+func TestMarshalManySymbols(t *testing.T) {
+	h := NewHash(0)
+	for i := range 40 {
+		h.Set(Symbol(fmt.Sprintf("k%02d", i)), Symbol(fmt.Sprintf("k%02d", i%20)))
+	}
+	b, err := Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 40 keys, each written once, and 40 values that all link to a key.
+	if n := bytes.Count(b, []byte{';'}); n != 40 {
+		t.Errorf("%d symbol links, want 40", n)
+	}
+	v, err := Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.(*Hash)
+	for i := range 40 {
+		if x, _ := got.Get(Symbol(fmt.Sprintf("k%02d", i))); x != Symbol(fmt.Sprintf("k%02d", i%20)) {
+			t.Errorf("k%02d = %v", i, x)
+		}
 	}
 }

@@ -116,8 +116,19 @@ func (s *Server) Handle(ctx context.Context, msg transport.Message) {
 	s.HandleDecoded(ctx, Decode(msg))
 }
 
-// dispatch decodes the inner body, runs the agent and encodes the reply
-// body. A nil body means no reply is due.
+// deadline is when req expires: its msgtime plus its ttl, but at least a
+// second from now.
+func (s *Server) deadline(req *protocol.Request) time.Time {
+	deadline := time.Unix(req.MsgTime+req.TTL, 0)
+	if now := s.opts.Now(); deadline.Before(now.Add(time.Second)) {
+		deadline = now.Add(time.Second)
+	}
+	return deadline
+}
+
+// dispatch decodes the inner body, runs the agent under ctx, which
+// carries the request's deadline, and encodes the reply body. A nil body
+// means no reply is due.
 func (s *Server) dispatch(ctx context.Context, req *protocol.Request) ([]byte, error) {
 	if !s.agents.Has(req.Agent) {
 		return nil, fmt.Errorf("no agent %q on this node", req.Agent)
@@ -126,12 +137,6 @@ func (s *Server) dispatch(ctx context.Context, req *protocol.Request) ([]byte, e
 	if err != nil {
 		return nil, fmt.Errorf("decode body: %w", err)
 	}
-	deadline := time.Unix(req.MsgTime+req.TTL, 0)
-	if now := s.opts.Now(); deadline.Before(now.Add(time.Second)) {
-		deadline = now.Add(time.Second)
-	}
-	ctx, cancel := context.WithDeadline(ctx, deadline)
-	defer cancel()
 	call := &agent.Request{Agent: req.Agent, CallerID: req.CallerID, SenderID: req.SenderID,
 		RequestID: req.RequestID, Collective: req.Collective, TTL: time.Duration(req.TTL) * time.Second}
 	if text, ok := marshal.Text(inner); ok {
@@ -156,7 +161,8 @@ func (s *Server) dispatch(ctx context.Context, req *protocol.Request) ([]byte, e
 		StatusCode: int(rep.StatusCode), StatusMsg: rep.StatusMsg, Data: rep.Data})
 }
 
-// reply seals body into a reply envelope and sends it to the requester.
+// reply seals body into a reply envelope and sends it to the requester;
+// ctx (the request's deadline) bounds the wait for a connection.
 func (s *Server) reply(ctx context.Context, msg transport.Message, req *protocol.Request, body []byte) error {
 	rep := &protocol.Reply{Body: body, SenderID: s.opts.Identity, RequestID: req.RequestID,
 		SenderAgent: req.Agent, MsgTime: s.opts.Now().Unix()}
@@ -165,7 +171,5 @@ func (s *Server) reply(ctx context.Context, msg transport.Message, req *protocol
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Duration(req.TTL)*time.Second)
-	defer cancel()
 	return s.conn.Reply(ctx, msg, time.Duration(req.TTL)*time.Second, env)
 }

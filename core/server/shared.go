@@ -51,6 +51,10 @@ func (s *Server) HandleDecoded(ctx context.Context, d *Decoded) {
 		return
 	}
 	s.stats.passed.Add(1)
+	// One deadline, the request's, bounds both the agent and the wait for
+	// a connection to reply on: a reply later than that is expired anyway.
+	ctx, cancel := context.WithDeadline(ctx, s.deadline(req))
+	defer cancel()
 	body, err := s.dispatch(ctx, req)
 	if err != nil {
 		requestLog(s.log, req).Warn("request not answered", "err", err)

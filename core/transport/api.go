@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-stomp/stomp/v3"
 	"github.com/go-stomp/stomp/v3/frame"
 )
 
@@ -59,16 +58,19 @@ func (c *Conn) Send(ctx context.Context, dest string, m Message) error {
 		return errors.New("transport: send: empty destination")
 	}
 	body, hdrs := outgoing(c.layout, m, c.cfg.Base64, time.Now())
-	opts := make([]func(*frame.Frame) error, 0, len(hdrs)/2)
-	for i := 0; i < len(hdrs); i += 2 {
-		opts = append(opts, stomp.SendOpt.Header(hdrs[i], hdrs[i+1]))
+	// One option adds every header, as SendOpt.Header does for one.
+	addHeaders := func(f *frame.Frame) error {
+		for i := 0; i < len(hdrs); i += 2 {
+			f.Header.Add(hdrs[i], hdrs[i+1])
+		}
+		return nil
 	}
 	for {
 		s, err := c.current(ctx)
 		if err != nil {
 			return fmt.Errorf("transport: send to %s: %w", dest, err)
 		}
-		err = s.sc.Send(dest, contentType, body, opts...)
+		err = s.sc.Send(dest, contentType, body, addHeaders)
 		if err == nil {
 			return nil
 		}

@@ -111,7 +111,7 @@ var reserved = map[string]bool{
 // outgoing returns the body and the headers (name, value pairs, in a
 // fixed order) of a SEND carrying m.
 func outgoing(l Layout, m Message, b64 bool, now time.Time) ([]byte, []string) {
-	var h []string
+	h := make([]string, 0, 8)
 	if m.ReplyTo != "" {
 		h = append(h, headerReplyTo, m.ReplyTo)
 	}
@@ -130,6 +130,14 @@ func outgoing(l Layout, m Message, b64 bool, now time.Time) ([]byte, []string) {
 }
 
 func appendSorted(h []string, extra map[string]string) []string {
+	if len(extra) == 1 { // the usual case (one expiry header): nothing to sort
+		for k, v := range extra {
+			if !reserved[k] {
+				h = append(h, k, v)
+			}
+		}
+		return h
+	}
 	keys := make([]string, 0, len(extra))
 	for k := range extra {
 		if !reserved[k] {
