@@ -69,16 +69,16 @@ type Options struct {
 
 // Agent is a Lua script serving as an agent. It is safe for concurrent use.
 type Agent struct {
-	name     string
-	file     string // the script's base name, its chunk name
-	proto    *glua.FunctionProto
-	host     agent.Host
-	log      *slog.Logger
-	timeout  time.Duration
-	memLimit uint64
-	outputs  map[string]map[string]ddl.Type // action -> output -> declared type
-	pool     *pool
-	closed   atomic.Bool
+	name    string
+	file    string // the script's base name, its chunk name
+	proto   *glua.FunctionProto
+	host    agent.Host
+	log     *slog.Logger
+	timeout time.Duration
+	heap    *heapSampler                   // nil when the memory limit is off
+	outputs map[string]map[string]ddl.Type // action -> output -> declared type
+	pool    *pool
+	closed  atomic.Bool
 }
 
 var _ agent.Agent = (*Agent)(nil)
@@ -140,9 +140,9 @@ func newAgent(opts Options) (*Agent, error) {
 	}
 	switch {
 	case opts.MemoryLimit == 0:
-		a.memLimit = DefaultMemoryLimit
+		a.heap = newHeapSampler(DefaultMemoryLimit)
 	case opts.MemoryLimit > 0:
-		a.memLimit = uint64(opts.MemoryLimit)
+		a.heap = newHeapSampler(uint64(opts.MemoryLimit))
 	}
 	if d := opts.DDL; d != nil {
 		if d.Metadata.Timeout > 0 {
@@ -236,9 +236,12 @@ func (a *Agent) Handle(ctx context.Context, req *agent.Request) *agent.Reply {
 	}
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
+	if a.heap != nil {
+		defer a.heap.done(a.heap.watch(stop))
+	}
 	done := make(chan *agent.Reply, 1)
 	a.start(job{ctx: ctx, req: req, done: done})
-	return a.wait(ctx, stop, req, done)
+	return a.wait(ctx, req, done)
 }
 
 // job is one call handed to a state's goroutine.
@@ -292,36 +295,23 @@ func (a *Agent) run(s *state, j job) {
 	j.done <- rep
 }
 
-// wait returns the call's reply, sampling the heap meanwhile. Once ctx is
-// done it gives the call stuckGrace to notice before replying without it.
-func (a *Agent) wait(ctx context.Context, stop context.CancelCauseFunc, req *agent.Request, done <-chan *agent.Reply) *agent.Reply {
-	var tick <-chan time.Time
-	var watch *heapWatch
-	if a.memLimit > 0 {
-		watch = newHeapWatch(a.memLimit)
-		t := time.NewTicker(memoryPoll)
-		defer t.Stop()
-		tick = t.C
+// wait returns the call's reply (the agent's heapSampler stops the call,
+// through ctx, when it outgrows the memory limit). Once ctx is done it
+// gives the call stuckGrace to notice before replying without it.
+func (a *Agent) wait(ctx context.Context, req *agent.Request, done <-chan *agent.Reply) *agent.Reply {
+	select {
+	case rep := <-done:
+		return rep
+	case <-ctx.Done():
 	}
-	for {
-		select {
-		case rep := <-done:
-			return rep
-		case <-tick:
-			if err := watch.check(); err != nil {
-				stop(err)
-			}
-		case <-ctx.Done():
-			grace := time.NewTimer(stuckGrace)
-			defer grace.Stop()
-			select {
-			case rep := <-done:
-				return rep
-			case <-grace.C:
-				a.log.Warn("action did not stop when cancelled; its state stays busy until it does", "action", req.Action)
-				return a.failure(ctx, req, context.Cause(ctx))
-			}
-		}
+	grace := time.NewTimer(stuckGrace)
+	defer grace.Stop()
+	select {
+	case rep := <-done:
+		return rep
+	case <-grace.C:
+		a.log.Warn("action did not stop when cancelled; its state stays busy until it does", "action", req.Action)
+		return a.failure(ctx, req, context.Cause(ctx))
 	}
 }
 

@@ -42,8 +42,10 @@
 //
 // Each call runs with the context's deadline (when the context has none,
 // the DDL's timeout, else 10 seconds) through LState.SetContext, so even
-// `while true do end` stops, with status 5 and "... timed out". While a call
-// runs, its Handle samples the Go heap every 10ms; when the heap has grown
+// `while true do end` stops, with status 5 and "... timed out". While an
+// agent's calls run, one goroutine per agent samples the Go heap every 10ms
+// for all of them (a call's baseline is the latest sample, at most 10ms
+// old, or a fresh reading when the sampler is idle); when the heap has grown
 // by more than Options.MemoryLimit since the call began (plus the garbage
 // the collector allowed then, so churn does not count), the call is
 // cancelled with status 5 and "... memory limit exceeded ...". The heap is

@@ -61,7 +61,8 @@ type Hash struct {
 
 // NewHash returns an empty Hash with room for n pairs.
 func NewHash(n int) *Hash {
-	return &Hash{Keys: make([]any, 0, n), Values: make([]any, 0, n)}
+	kv := make([]any, 2*n) // one allocation for both; appends past n reallocate
+	return &Hash{Keys: kv[:0:n], Values: kv[n : n : 2*n]}
 }
 
 // Set stores value under key, replacing an existing equal key in place.

@@ -193,6 +193,9 @@ func (f *fields) bytes(key string) []byte {
 		f.fail(key, "a String", v)
 		return nil
 	}
+	if b, ok := v.([]byte); ok { // a binary String: Unmarshal made it a copy already
+		return b
+	}
 	s, ok := marshal.Text(v)
 	if !ok {
 		f.fail(key, "a String", v)
