@@ -32,7 +32,6 @@ import (
 	"syscall"
 
 	"github.com/marionette-mco/marionette/core/agent"
-	"github.com/marionette-mco/marionette/core/broker"
 	"github.com/marionette-mco/marionette/core/config"
 	"github.com/marionette-mco/marionette/core/daemon"
 	"github.com/marionette-mco/marionette/core/fleet"
@@ -136,18 +135,9 @@ func serve(ctx context.Context, f *flags, cfg *config.Config, log *slog.Logger) 
 		if f.brokerAddr != "" {
 			bc.Listen = f.brokerAddr
 		}
-		b, err := broker.New(bc, log)
-		if err != nil {
+		if err := daemon.StartBroker(brokerCtx, bc, log, &bg); err != nil {
 			return err
 		}
-		if _, err := b.Listen(); err != nil {
-			return err
-		}
-		bg.Go(func() {
-			if err := b.Run(brokerCtx); err != nil {
-				log.Error("embedded broker stopped", "err", err)
-			}
-		})
 	}
 	if f.n == 0 {
 		<-ctx.Done()

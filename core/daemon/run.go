@@ -29,18 +29,9 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	brokerCtx, stopBroker := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBroker()
 	if cfg.Broker.Enable {
-		b, err := broker.New(cfg.Broker, log)
-		if err != nil {
+		if err := StartBroker(brokerCtx, cfg.Broker, log, &bg); err != nil {
 			return err
 		}
-		if _, err := b.Listen(); err != nil {
-			return err
-		}
-		bg.Go(func() {
-			if err := b.Run(brokerCtx); err != nil {
-				log.Error("embedded broker stopped", "err", err)
-			}
-		})
 	}
 	src, err := facts.New(cfg.Facts, log.With("component", "facts"))
 	if err != nil {
@@ -87,16 +78,30 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	return err
 }
 
-// RunBroker runs only the embedded broker that cfg's plugin.broker.* keys
-// describe, until ctx ends: a broker for a fleet without a node in the
-// same process.
-func RunBroker(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	b, err := broker.New(cfg.Broker, log)
+// StartBroker binds the embedded broker that cfg describes now, so that a
+// bad or busy address fails at start, and serves it on bg until ctx ends.
+func StartBroker(ctx context.Context, cfg config.Broker, log *slog.Logger, bg *sync.WaitGroup) error {
+	b, err := broker.New(cfg, log)
 	if err != nil {
 		return err
 	}
 	if _, err := b.Listen(); err != nil {
 		return err
 	}
-	return b.Run(ctx)
+	bg.Go(func() {
+		if err := b.Run(ctx); err != nil {
+			log.Error("embedded broker stopped", "err", err)
+		}
+	})
+	return nil
+}
+
+// RunBroker runs only the embedded broker that cfg's plugin.broker.* keys
+// describe, until ctx ends: a broker for a fleet without a node in the
+// same process.
+func RunBroker(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	var bg sync.WaitGroup
+	err := StartBroker(ctx, cfg.Broker, log, &bg)
+	bg.Wait()
+	return err
 }
