@@ -6,7 +6,7 @@ package agent
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -68,6 +68,9 @@ func (f Func) Handle(ctx context.Context, req *Request) *Reply { return f(ctx, r
 type Registry struct {
 	mu     sync.RWMutex
 	agents map[string]Agent
+	// names is agents' keys, sorted; replaced, never changed in place, by
+	// Register, so Names can hand it out on every request without copying.
+	names []string
 }
 
 // NewRegistry returns an empty registry.
@@ -81,6 +84,8 @@ func (r *Registry) Register(name string, a Agent) error {
 		return fmt.Errorf("register agent %q: already registered", name)
 	}
 	r.agents[name] = a
+	i, _ := slices.BinarySearch(r.names, name)
+	r.names = slices.Insert(slices.Clone(r.names), i, name)
 	return nil
 }
 
@@ -92,16 +97,12 @@ func (r *Registry) Get(name string) (Agent, bool) {
 	return a, ok
 }
 
-// Names returns the registered agent names, sorted.
+// Names returns the registered agent names, sorted. The slice is shared:
+// callers must not modify it.
 func (r *Registry) Names() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	names := make([]string, 0, len(r.agents))
-	for n := range r.agents {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return r.names
 }
 
 // Has reports whether the named agent is registered.
