@@ -2,9 +2,11 @@ package agent
 
 import "context"
 
-// Discovery is the built-in discovery agent: it answers the "ping" that mc
-// discovery broadcasts. Being reached at all means the node passed the
-// request's filter, which is the whole of discovery.
+// Discovery is an in-process discovery agent: it answers the "ping" that
+// mc discovery broadcasts. Being reached at all means the node passed the
+// request's filter, which is the whole of discovery. mcollectived serves
+// the discovery agent from libdir (plugins/discovery, Lua); this one serves
+// mcfleet's --agents builtin and tests.
 type Discovery struct{}
 
 // Handle implements Agent.
