@@ -3,6 +3,9 @@ GO        ?= go
 BIN       := bin
 LIBDIR    := $(BIN)/libdir
 GOFLAGS   ?=
+# Binaries are static (no cgo): the pure-Go resolver and user lookups serve,
+# and an idle daemon maps no libc.
+GOBUILD   := CGO_ENABLED=0 $(GO) build $(GOFLAGS)
 SHELL     := /bin/bash
 # RabbitMQ for the integration tests: taken from the environment, else the
 # local STOMP port when something listens there.
@@ -17,14 +20,16 @@ all: build
 AGENTDIR  := $(LIBDIR)/mcollective/agent
 PLUGINS   := $(notdir $(wildcard plugins/*))
 
-## build: bin/mcollectived, bin/mco and bin/libdir with the shipped agents
+## build: bin/mcollectived, its plugin host bin/mcollectived-plugins,
+## bin/mco and bin/libdir with the shipped agents
 build:
-	$(GO) build $(GOFLAGS) -o $(BIN)/mcollectived ./cmd/mcollectived
-	$(GO) build $(GOFLAGS) -o $(BIN)/mco ./cmd/mco
+	$(GOBUILD) -o $(BIN)/mcollectived ./cmd/mcollectived
+	$(GOBUILD) -o $(BIN)/mcollectived-plugins ./cmd/mcollectived-plugins
+	$(GOBUILD) -o $(BIN)/mco ./cmd/mco
 	@mkdir -p $(AGENTDIR)
 	@for p in $(PLUGINS); do \
 	  if ls plugins/$$p/*.go >/dev/null 2>&1 && grep -qs '^package main' plugins/$$p/*.go; then \
-	    $(GO) build $(GOFLAGS) -o $(AGENTDIR)/$$p ./plugins/$$p || exit 1; \
+	    $(GOBUILD) -o $(AGENTDIR)/$$p ./plugins/$$p || exit 1; \
 	  fi; \
 	  for f in plugins/$$p/*.ddl plugins/$$p/*.json plugins/$$p/*.lua; do \
 	    [ -e "$$f" ] && cp "$$f" $(AGENTDIR)/; \

@@ -1,5 +1,5 @@
 # Fleet benchmark targets; the Makefile includes this file
-# (include bench/bench.mk) and provides GO, GOFLAGS, BIN and build.
+# (include bench/bench.mk) and provides GO, GOFLAGS, GOBUILD, BIN and build.
 #
 #   make bench-quick   N = 10, 100, 1000 on the embedded broker (under a minute)
 #   make bench         N up to 50000, RabbitMQ and Ruby MCollective (minutes)
@@ -16,8 +16,8 @@ BENCH_FLAGS ?=
 
 ## bench-bins: bin/mcfleet (virtual fleet) and bin/floor (raw go-stomp floor)
 bench-bins:
-	$(GO) build $(GOFLAGS) -o $(BIN)/mcfleet ./cmd/mcfleet
-	$(GO) build $(GOFLAGS) -o $(BIN)/floor ./bench/cmd/floor
+	$(GOBUILD) -o $(BIN)/mcfleet ./cmd/mcfleet
+	$(GOBUILD) -o $(BIN)/floor ./bench/cmd/floor
 
 ## bench-quick: the quick fleet benchmark (under a minute)
 bench-quick: build bench-bins

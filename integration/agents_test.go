@@ -5,6 +5,7 @@ package integration
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -184,6 +185,34 @@ func children(pid int) []int {
 	return out
 }
 
+// descendants returns pid's children, their children and so on.
+func descendants(pid int) []int {
+	var out []int
+	for _, c := range children(pid) {
+		out = append(append(out, c), descendants(c)...)
+	}
+	return out
+}
+
+// waitGone waits up to limit for every pid to be gone (or a zombie waiting
+// for init).
+func waitGone(t *testing.T, limit time.Duration, what string, pids ...int) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for _, pid := range pids {
+		for {
+			stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+			if err != nil || strings.Contains(string(stat), ") Z ") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("process %d outlived %s", pid, what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
 func TestPluginsDieWithTheDaemon(t *testing.T) {
 	port := freePort(t)
 	base := stompCfg(port, psk)
@@ -199,32 +228,26 @@ func TestPluginsDieWithTheDaemon(t *testing.T) {
 	client := filepath.Join(t.TempDir(), "client.cfg")
 	write(t, client, base+"logger_type = console\nloglevel = warn\n")
 	waitPing(t, client, 2)
+	if kids := descendants(daemon.Process.Pid); len(kids) != 0 {
+		t.Fatalf("processes under the idle daemon before any plugin call: %v", kids)
+	}
 	if got := rpcJSON(t, client, "rpcutil", "ping", "-I", "victim"); len(got) != 1 || got[0].StatusCode != 0 {
 		t.Fatalf("rpcutil ping = %+v", got)
 	}
-	kids := children(daemon.Process.Pid)
-	if len(kids) == 0 {
-		t.Fatal("no plugin process under the daemon after an rpcutil call")
+	kids := descendants(daemon.Process.Pid)
+	if len(kids) != 2 {
+		t.Fatalf("want the plugin host and the rpcutil plugin under the daemon after an rpcutil call, got %v", kids)
 	}
 	if err := daemon.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for _, pid := range kids {
-		for {
-			stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-			if err != nil || strings.Contains(string(stat), ") Z ") {
-				break // gone, or a zombie waiting for init
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("plugin process %d outlived the SIGKILLed daemon", pid)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	waitGone(t, 10*time.Second, "the SIGKILLed daemon", kids...)
 }
 
-func TestKilledPluginAnswersAgain(t *testing.T) {
+// sturdyNode starts a node with its own broker and the given extra
+// configuration, and returns the daemon and an rpcutil ping against it.
+func sturdyNode(t *testing.T, extra string) (*exec.Cmd, func() []rpcResult) {
+	t.Helper()
 	port := freePort(t)
 	base := stompCfg(port, psk)
 	dir := filepath.Join(t.TempDir(), "node")
@@ -232,30 +255,68 @@ func TestKilledPluginAnswersAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "server.cfg")
-	write(t, cfg, base+"identity = sturdy\nlogger_type = console\nloglevel = info\nplugin.broker.enable = 1\n")
+	write(t, cfg, base+"identity = sturdy\nlogger_type = console\nloglevel = info\nplugin.broker.enable = 1\n"+extra)
 	daemon := startDaemon(t, cfg, filepath.Join(dir, "daemon.log"))
 	client := filepath.Join(t.TempDir(), "client.cfg")
 	write(t, client, base+"logger_type = console\nloglevel = warn\n")
 	waitPing(t, client, 1)
-	ping := func() []rpcResult { return rpcJSON(t, client, "rpcutil", "ping", "-I", "sturdy") }
+	return daemon, func() []rpcResult { return rpcJSON(t, client, "rpcutil", "ping", "-I", "sturdy") }
+}
+
+// pluginTree returns the daemon's plugin host and the plugin under it,
+// failing unless there is exactly one of each.
+func pluginTree(t *testing.T, daemon int) (host, plugin int) {
+	t.Helper()
+	hosts := children(daemon)
+	if len(hosts) != 1 {
+		t.Fatalf("processes under the daemon: %v, want the plugin host", hosts)
+	}
+	plugins := children(hosts[0])
+	if len(plugins) != 1 {
+		t.Fatalf("processes under the plugin host: %v, want the rpcutil plugin", plugins)
+	}
+	return hosts[0], plugins[0]
+}
+
+func TestKilledPluginAndPluginHostAnswerAgain(t *testing.T) {
+	daemon, ping := sturdyNode(t, "")
 	if got := ping(); len(got) != 1 || got[0].StatusCode != 0 {
 		t.Fatalf("rpcutil ping = %+v", got)
 	}
-	before := children(daemon.Process.Pid)
-	if len(before) != 1 {
-		t.Fatalf("plugin processes under the daemon: %v", before)
-	}
-	if err := syscall.Kill(before[0], syscall.SIGKILL); err != nil {
+	host, plugin := pluginTree(t, daemon.Process.Pid)
+	if err := syscall.Kill(plugin, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond)
 	if got := ping(); len(got) != 1 || got[0].StatusCode != 0 {
 		t.Fatalf("after SIGKILL of the plugin, rpcutil ping = %+v", got)
 	}
-	after := children(daemon.Process.Pid)
-	if len(after) != 1 || after[0] == before[0] {
-		t.Fatalf("plugin processes before %v, after %v: want a new one", before, after)
+	if h, p := pluginTree(t, daemon.Process.Pid); h != host || p == plugin {
+		t.Fatalf("host %d plugin %d before, host %d plugin %d after: want the same host, a new plugin", host, plugin, h, p)
 	}
+	if err := syscall.Kill(host, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if got := ping(); len(got) != 1 || got[0].StatusCode != 0 {
+		t.Fatalf("after SIGKILL of the plugin host, rpcutil ping = %+v", got)
+	}
+	if h, _ := pluginTree(t, daemon.Process.Pid); h == host {
+		t.Fatalf("the plugin host %d is still the one that was killed", h)
+	}
+}
+
+func TestIdlePluginsStop(t *testing.T) {
+	daemon, ping := sturdyNode(t, "plugin.goplugin.idle_stop = 1\n")
+	if got := ping(); len(got) != 1 || got[0].StatusCode != 0 {
+		t.Fatalf("rpcutil ping = %+v", got)
+	}
+	host, plugin := pluginTree(t, daemon.Process.Pid)
+	waitGone(t, 10*time.Second, "an idle time of 1 s", host, plugin)
+	if got := ping(); len(got) != 1 || got[0].StatusCode != 0 {
+		t.Fatalf("after the idle stop, rpcutil ping = %+v", got)
+	}
+	pluginTree(t, daemon.Process.Pid)
 }
 
 func TestRubyClientAgainstMarionetteAgents(t *testing.T) {

@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 // the shipped agents, as `make build` lays them out: the daemon finds its
 // shipped libdir next to its executable.
 func buildAll(dir string) error {
-	for _, c := range []string{"mcollectived", "mco"} {
+	for _, c := range []string{"mcollectived", "mcollectived-plugins", "mco"} {
 		if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, c), "../cmd/"+c).CombinedOutput(); err != nil {
 			return fmt.Errorf("build %s: %v\n%s", c, err, out)
 		}

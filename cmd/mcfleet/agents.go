@@ -32,7 +32,7 @@ func loadAgents(mode string, cfg *config.Config, h agent.Host, reg *agent.Regist
 		return fmt.Errorf("--agents %q: want %s or %s", mode, agentsLibdir, agentsBuiltin)
 	}
 	dirs := libdir.Search(cfg.LibDir, os.Getenv)
-	daemon.LoadAgents(dirs, h, reg, log)
+	daemon.LoadAgents(dirs, h, reg, cfg.PluginIdleStop, log)
 	if !reg.Has("discovery") {
 		log.Info("no discovery agent in libdir; serving the built-in one", "libdir", dirs)
 		return reg.Register("discovery", agent.Discovery{})

@@ -47,6 +47,7 @@ func build(cfg *Config, s *store, dir string, main []entry, fqdn func() string) 
 		CacheTime:   s.seconds("fact_cache_time", 0),
 	}
 	cfg.Connector = buildConnector(s)
+	cfg.PluginIdleStop = s.seconds("plugin.goplugin.idle_stop", 0)
 	cfg.Broker = buildBroker(s, cfg.Connector.Pool)
 }
 

@@ -47,6 +47,11 @@ type Config struct {
 	Facts Facts
 	// Broker is plugin.broker.*: Marionette's embedded STOMP broker.
 	Broker Broker
+	// PluginIdleStop is plugin.goplugin.idle_stop (seconds, default 120):
+	// a Go plugin agent's process, and the plugin host that runs them,
+	// stop once not called for this long and start again on the next
+	// call; 0 keeps them running once started.
+	PluginIdleStop time.Duration
 
 	// Plugin holds every plugin.* key as written (e.g. "psk.callertype"
 	// is stored as "plugin.psk.callertype"), for agents and

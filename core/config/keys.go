@@ -92,8 +92,9 @@ func isPluginKey(key string) bool {
 // other than the connector's (see connectorDefaults).
 func pluginDefaults() map[string]string {
 	return map[string]string{
-		"plugin.psk.callertype": "uid",
-		"plugin.broker.enable":  "false",
+		"plugin.psk.callertype":     "uid",
+		"plugin.broker.enable":      "false",
+		"plugin.goplugin.idle_stop": "120",
 	}
 }
 

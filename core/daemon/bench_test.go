@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/marionette-mco/marionette/core/agent"
+	"github.com/marionette-mco/marionette/core/agent/pluginhost"
 )
 
 // stubHost is an agent.Host with fixed answers.
@@ -24,8 +25,8 @@ func (stubHost) Stats() map[string]any                                          
 func (stubHost) Inventory() agent.Inventory                                        { return agent.Inventory{Version: Version} }
 func (stubHost) DataQuery(context.Context, string, string) (map[string]any, error) { return nil, nil }
 
-// shippedAgents builds the rpcutil plugin and lays out the discovery and
-// process Lua agents in a temporary libdir, then loads them as the daemon
+// shippedAgents builds the rpcutil plugin and the plugin host, lays out the
+// discovery Lua agent in a temporary libdir, then loads them as the daemon
 // does.
 func shippedAgents(b *testing.B) *agent.Registry {
 	b.Helper()
@@ -34,9 +35,13 @@ func shippedAgents(b *testing.B) *agent.Registry {
 	if err := os.MkdirAll(agents, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(agents, "rpcutil"), "../../plugins/rpcutil").CombinedOutput(); err != nil {
-		b.Fatalf("build rpcutil: %v\n%s", err, out)
+	for out, pkg := range map[string]string{filepath.Join(agents, "rpcutil"): "../../plugins/rpcutil",
+		filepath.Join(dir, "mcollectived-plugins"): "../../cmd/mcollectived-plugins"} {
+		if msg, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			b.Fatalf("build %s: %v\n%s", pkg, err, msg)
+		}
 	}
+	b.Setenv(pluginhost.EnvPath, filepath.Join(dir, "mcollectived-plugins"))
 	for _, f := range []string{"rpcutil/rpcutil.ddl", "discovery/discovery.ddl", "discovery/discovery.lua"} {
 		data, err := os.ReadFile(filepath.Join("../../plugins", f))
 		if err != nil {
@@ -48,7 +53,7 @@ func shippedAgents(b *testing.B) *agent.Registry {
 	}
 	reg := agent.NewRegistry()
 	b.Cleanup(func() { reg.Close() })
-	LoadAgents([]string{dir}, stubHost{}, reg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	LoadAgents([]string{dir}, stubHost{}, reg, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if len(reg.Names()) != 2 {
 		b.Fatalf("loaded %v", reg.Names())
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"sync"
 
 	"github.com/marionette-mco/marionette/core/agent"
@@ -46,7 +47,7 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	node := server.NewNode(cfg.Identity, src, agents, cfg.Collectives)
 	h := &host{cfg: cfg, facts: src, agents: agents, data: node.DataSources()}
 	dirs := libdir.Search(cfg.LibDir, os.Getenv)
-	LoadAgents(dirs, h, agents, log)
+	LoadAgents(dirs, h, agents, cfg.PluginIdleStop, log)
 	if len(agents.Names()) == 0 {
 		log.Warn("no agents loaded: this node answers nothing, not even ping", "libdir", dirs)
 	}
@@ -72,6 +73,10 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	srv := server.New(server.Options{Identity: cfg.Identity, Collectives: cfg.Collectives}, conn, sec, node, agents, log)
 	h.stats = srv.Stats().Snapshot
 	log.Info("mcollectived started", "collectives", cfg.Collectives, "agents", agents.Names(), "connector", cfg.Connector.Name)
+	// Reading the configuration, the DDLs and the Lua scripts left garbage
+	// that an idle daemon would otherwise keep mapped until its heap grew
+	// enough for a collection: hand it back now.
+	debug.FreeOSMemory()
 	err = srv.Run(ctx)
 	log.Info("mcollectived stopping")
 	stopConn()

@@ -16,7 +16,7 @@ import (
 
 	"github.com/marionette-mco/marionette/sdk"
 	"github.com/marionette-mco/marionette/sdk/ddl"
-	"github.com/marionette-mco/marionette/sdk/plugin"
+	"github.com/marionette-mco/marionette/sdk/value"
 )
 
 // defaultTimeout is Ruby MCollective's timeout for a DDL that gives none.
@@ -151,11 +151,11 @@ func failed(code sdk.StatusCode, msg string) *sdk.Reply {
 
 // roundTrip sends data through the codec the daemon and plugins use.
 func roundTrip(data map[string]any) (map[string]any, error) {
-	b, err := plugin.EncodeObject(data)
+	b, err := value.EncodeObject(data)
 	if err != nil {
 		return nil, err
 	}
-	return plugin.DecodeObject(b)
+	return value.DecodeObject(b)
 }
 
 func newRequest(t testing.TB, host *Host, agent, action string, data map[string]any) *sdk.Request {

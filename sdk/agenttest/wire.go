@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/marionette-mco/marionette/sdk"
-	"github.com/marionette-mco/marionette/sdk/plugin"
+	"github.com/marionette-mco/marionette/sdk/value"
 )
 
 // wireHost hands an action what the daemon's host would: values that have
@@ -19,11 +19,11 @@ var _ sdk.Host = wireHost{}
 
 func viaWire[T any](v T) (T, error) {
 	var zero T
-	b, err := plugin.EncodeValue(v)
+	b, err := value.Encode(v)
 	if err != nil {
 		return zero, fmt.Errorf("agenttest: host value cannot cross to the plugin: %w", err)
 	}
-	d, err := plugin.DecodeValue(b)
+	d, err := value.Decode(b)
 	if err != nil || d == nil {
 		return zero, err
 	}

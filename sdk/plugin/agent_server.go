@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/marionette-mco/marionette/sdk/plugin/pluginpb"
+	"github.com/marionette-mco/marionette/sdk/value"
 )
 
 // unknownError is MCollective's UnknownError status code.
@@ -47,7 +48,7 @@ func (s *agentServer) Init(_ context.Context, req *pluginpb.InitRequest) (*plugi
 
 // Handle runs one action.
 func (s *agentServer) Handle(ctx context.Context, req *pluginpb.HandleRequest) (*pluginpb.HandleReply, error) {
-	data, err := DecodeObject(req.GetData())
+	data, err := value.DecodeObject(req.GetData())
 	if err != nil {
 		return nil, status.Errorf(codes.InvalidArgument, "request data: %v", err)
 	}
@@ -67,7 +68,7 @@ func (s *agentServer) Handle(ctx context.Context, req *pluginpb.HandleRequest) (
 		Collective: req.GetCollective(),
 		TTL:        time.Duration(req.GetTtlMs()) * time.Millisecond,
 	})
-	out, err := EncodeObject(rep.Data)
+	out, err := value.EncodeObject(rep.Data)
 	if err != nil {
 		return &pluginpb.HandleReply{
 			StatusCode: unknownError,

@@ -13,18 +13,6 @@
 // # Values on the wire
 //
 // Request inputs, reply data, facts and data plugin results cross the
-// process boundary as JSON (EncodeValue, DecodeValue). JSON has one number
-// type, so the codec keeps Go's distinction by the literal's form:
-//
-//   - a string, bool or nil arrives as it was sent;
-//   - integers (int, int8..int64, uint..uint64) are written as integer
-//     literals and arrive as int64, whatever their size in int64's range;
-//     an integer beyond int64 arrives as float64;
-//   - float32 and float64 are always written with a fraction or exponent
-//     (1.0, not 1) and arrive as float64, so 1.0 stays a float; NaN and
-//     infinities cannot be encoded and are an error;
-//   - slices and arrays arrive as []any, maps with string keys as
-//     map[string]any, recursively; []byte arrives as a base64 string, as
-//     encoding/json writes it; structs and other types are encoded by
-//     encoding/json and arrive as its JSON form decoded by these rules.
+// process boundary as JSON written and read by package sdk/value, whose
+// documentation says how Go types survive the trip.
 package plugin

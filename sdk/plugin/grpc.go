@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/marionette-mco/marionette/sdk/plugin/pluginpb"
+	"github.com/marionette-mco/marionette/sdk/value"
 )
 
 // AgentPlugin is the go-plugin Plugin for agents, gRPC only. In the plugin
@@ -78,7 +79,7 @@ func (c *Client) Init(ctx context.Context, agent string) (Info, error) {
 // complete (the deadline passed, the plugin died, the data could not be
 // encoded); an action's own failure is a Reply with a status code.
 func (c *Client) Handle(ctx context.Context, req *Request) (*Reply, error) {
-	data, err := EncodeObject(req.Data)
+	data, err := value.EncodeObject(req.Data)
 	if err != nil {
 		return nil, fmt.Errorf("handle: request data: %w", err)
 	}
@@ -95,7 +96,7 @@ func (c *Client) Handle(ctx context.Context, req *Request) (*Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("handle: %w", err)
 	}
-	out, err := DecodeObject(r.GetData())
+	out, err := value.DecodeObject(r.GetData())
 	if err != nil {
 		return nil, fmt.Errorf("handle: reply data: %w", err)
 	}

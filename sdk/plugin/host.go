@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/marionette-mco/marionette/sdk/plugin/pluginpb"
+	"github.com/marionette-mco/marionette/sdk/value"
 )
 
 // hostServer is the daemon's side of the Host service: it answers the
@@ -42,7 +43,7 @@ func (s *hostServer) Fact(ctx context.Context, req *pluginpb.FactRequest) (*plug
 	if err != nil {
 		return nil, hostStatus(err)
 	}
-	b, err := EncodeValue(v)
+	b, err := value.Encode(v)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "fact %s: %v", req.GetName(), err)
 	}
@@ -54,7 +55,7 @@ func (s *hostServer) Facts(ctx context.Context, _ *pluginpb.FactsRequest) (*plug
 	if err != nil {
 		return nil, hostStatus(err)
 	}
-	b, err := EncodeObject(m)
+	b, err := value.EncodeObject(m)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "facts: %v", err)
 	}
@@ -82,7 +83,7 @@ func (s *hostServer) Stats(ctx context.Context, _ *pluginpb.StatsRequest) (*plug
 	if err != nil {
 		return nil, hostStatus(err)
 	}
-	b, err := EncodeObject(m)
+	b, err := value.EncodeObject(m)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "stats: %v", err)
 	}
@@ -114,7 +115,7 @@ func (s *hostServer) DataQuery(ctx context.Context, req *pluginpb.DataQueryReque
 	if err != nil {
 		return nil, hostStatus(err)
 	}
-	b, err := EncodeObject(m)
+	b, err := value.EncodeObject(m)
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "data plugin %s: %v", req.GetPlugin(), err)
 	}
@@ -161,7 +162,7 @@ func (h *hostClient) Fact(ctx context.Context, name string) (any, bool, error) {
 	if !r.GetFound() {
 		return nil, false, nil
 	}
-	v, err := DecodeValue(r.GetValue())
+	v, err := value.Decode(r.GetValue())
 	if err != nil {
 		return nil, false, fmt.Errorf("host fact %s: %w", name, err)
 	}
@@ -173,7 +174,7 @@ func (h *hostClient) Facts(ctx context.Context) (map[string]any, error) {
 	if err != nil {
 		return nil, hostErr("facts", err)
 	}
-	m, err := DecodeObject(r.GetFacts())
+	m, err := value.DecodeObject(r.GetFacts())
 	if err != nil {
 		return nil, fmt.Errorf("host facts: %w", err)
 	}
@@ -201,7 +202,7 @@ func (h *hostClient) Stats(ctx context.Context) (map[string]any, error) {
 	if err != nil {
 		return nil, hostErr("stats", err)
 	}
-	m, err := DecodeObject(r.GetStats())
+	m, err := value.DecodeObject(r.GetStats())
 	if err != nil {
 		return nil, fmt.Errorf("host stats: %w", err)
 	}
@@ -233,7 +234,7 @@ func (h *hostClient) DataQuery(ctx context.Context, plugin, query string) (map[s
 	if err != nil {
 		return nil, hostErr("data query "+plugin, err)
 	}
-	m, err := DecodeObject(r.GetData())
+	m, err := value.DecodeObject(r.GetData())
 	if err != nil {
 		return nil, fmt.Errorf("host data query %s: %w", plugin, err)
 	}

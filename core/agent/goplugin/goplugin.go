@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/marionette-mco/marionette/core/agent"
+	"github.com/marionette-mco/marionette/core/child"
 	"github.com/marionette-mco/marionette/sdk/plugin"
 )
 
@@ -71,7 +72,7 @@ type Agent struct {
 	host      plugin.Host
 	slots     chan struct{} // call semaphore
 	startSlot chan struct{} // one start at a time
-	spawner   *spawner
+	spawner   *child.Spawner
 
 	mu       sync.Mutex
 	proc     *process // nil when not running
@@ -116,7 +117,7 @@ func New(opts Options) (*Agent, error) {
 		host:      hostAdapter{h: opts.Host},
 		slots:     make(chan struct{}, opts.MaxConcurrent),
 		startSlot: make(chan struct{}, 1),
-		spawner:   newSpawner(),
+		spawner:   child.NewSpawner(),
 	}, nil
 }
 
@@ -219,7 +220,7 @@ func (a *Agent) Close() error {
 	// A start in progress finishes (and kills what it started, seeing
 	// closed) before the spawner goes.
 	a.startSlot <- struct{}{}
-	a.spawner.stop()
+	a.spawner.Stop()
 	<-a.startSlot
 	a.stops.Wait()
 	return nil

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
@@ -13,12 +12,13 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/marionette-mco/marionette/core/child"
 	"github.com/marionette-mco/marionette/sdk/plugin"
 )
 
 // procAttr gives a plugin command's SysProcAttr; tests replace it to take
 // the parent-death signal away.
-var procAttr = sysProcAttr
+var procAttr = child.ProcAttr
 
 // process is one running plugin process.
 type process struct {
@@ -49,7 +49,7 @@ func (a *Agent) spawn(ctx context.Context) (*process, error) {
 		SyncStderr:       newLineWriter(a.log, slog.LevelWarn, "stderr"),
 	})
 	p := &process{client: client, cmd: cmd}
-	if err := a.spawner.run(func() error { _, err := client.Start(); return err }); err != nil {
+	if err := a.spawner.Run(func() error { _, err := client.Start(); return err }); err != nil {
 		client.Kill()
 		a.log.Debug("go-plugin start error", "error", err)
 		// Kill waited for go-plugin's cmd.Wait, so ProcessState is settled.
@@ -141,43 +141,4 @@ func (p *process) crashReport(ctx context.Context, err error) string {
 		state = ps.String()
 	}
 	return fmt.Sprintf("the plugin process (pid %d) died during the call (%s)", p.pid, state)
-}
-
-// spawner starts plugin processes from one goroutine locked to its OS
-// thread for the Agent's lifetime. Linux sends the parent-death signal when
-// the thread that forked a child exits, not the process; Go may end an
-// ordinary thread's life with a goroutine that locked it, so forking from a
-// thread that only ends with the Agent keeps plugins from being killed while
-// the daemon runs.
-type spawner struct {
-	jobs chan func()
-	done chan struct{}
-}
-
-func newSpawner() *spawner {
-	s := &spawner{jobs: make(chan func()), done: make(chan struct{})}
-	go s.loop()
-	return s
-}
-
-func (s *spawner) loop() {
-	runtime.LockOSThread() // never unlocked: the thread ends with the loop
-	for job := range s.jobs {
-		job()
-	}
-	close(s.done)
-}
-
-// run calls fn on the spawner's thread and returns its error.
-func (s *spawner) run(fn func() error) error {
-	errc := make(chan error, 1)
-	s.jobs <- func() { errc <- fn() }
-	return <-errc
-}
-
-// stop ends the spawner once running jobs are done. The thread exits with
-// it, so it must only stop after the Agent's processes are gone.
-func (s *spawner) stop() {
-	close(s.jobs)
-	<-s.done
 }

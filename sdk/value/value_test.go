@@ -1,4 +1,4 @@
-package plugin
+package value
 
 import (
 	"math"
@@ -47,11 +47,11 @@ func TestValueRoundTrip(t *testing.T) {
 		{"time", time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), "2024-01-02T03:04:05Z"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := EncodeValue(tc.in)
+			b, err := Encode(tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := DecodeValue(b)
+			got, err := Decode(b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func TestValueRoundTrip(t *testing.T) {
 	}
 }
 
-func TestEncodeValueRefuses(t *testing.T) {
+func TestEncodeRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   any
@@ -76,9 +76,9 @@ func TestEncodeValueRefuses(t *testing.T) {
 		{"channel", make(chan int), "unsupported type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := EncodeValue(tc.in)
+			_, err := Encode(tc.in)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("EncodeValue: %v, want an error containing %q", err, tc.want)
+				t.Fatalf("Encode: %v, want an error containing %q", err, tc.want)
 			}
 		})
 	}

@@ -1,4 +1,22 @@
-package plugin
+// Package value is the JSON codec for values crossing between the
+// Marionette daemon, its plugin host process and its Go plugin agents:
+// request inputs, reply data, facts and data plugin results. It imports
+// nothing beyond the standard library, so the daemon can use it without
+// linking go-plugin or gRPC. JSON has one number type, so the codec keeps
+// Go's distinction by the literal's form:
+//
+//   - a string, bool or nil arrives as it was sent;
+//   - integers (int, int8..int64, uint..uint64) are written as integer
+//     literals and arrive as int64, whatever their size in int64's range;
+//     an integer beyond int64 arrives as float64;
+//   - float32 and float64 are always written with a fraction or exponent
+//     (1.0, not 1) and arrive as float64, so 1.0 stays a float; NaN and
+//     infinities cannot be encoded and are an error;
+//   - slices and arrays arrive as []any, maps with string keys as
+//     map[string]any, recursively; []byte arrives as a base64 string, as
+//     encoding/json writes it; structs and other types are encoded by
+//     encoding/json and arrive as its JSON form decoded by these rules.
+package value
 
 import (
 	"bytes"
@@ -12,10 +30,10 @@ import (
 	"strings"
 )
 
-// EncodeValue encodes v as JSON for the trip between daemon and plugin,
+// Encode encodes v as JSON for the trip between daemon and plugin,
 // writing every float with a fraction or exponent so that it arrives as a
 // float; see the package comment.
-func EncodeValue(v any) ([]byte, error) {
+func Encode(v any) ([]byte, error) {
 	p, err := prepare(reflect.ValueOf(v))
 	if err != nil {
 		return nil, fmt.Errorf("encode value: %w", err)
@@ -32,13 +50,13 @@ func EncodeObject(m map[string]any) ([]byte, error) {
 	if m == nil {
 		return []byte("{}"), nil
 	}
-	return EncodeValue(m)
+	return Encode(m)
 }
 
-// DecodeValue decodes one JSON document written by EncodeValue: integer
+// Decode decodes one JSON document written by Encode: integer
 // literals become int64 (float64 beyond int64's range), other numbers
 // float64, arrays []any and objects map[string]any.
-func DecodeValue(b []byte) (any, error) {
+func Decode(b []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
@@ -57,7 +75,7 @@ func DecodeObject(b []byte) (map[string]any, error) {
 	if len(b) == 0 {
 		return map[string]any{}, nil
 	}
-	v, err := DecodeValue(b)
+	v, err := Decode(b)
 	if err != nil {
 		return nil, err
 	}

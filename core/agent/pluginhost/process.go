@@ -1,0 +1,262 @@
+package pluginhost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/marionette-mco/marionette/core/agent"
+	"github.com/marionette-mco/marionette/core/child"
+)
+
+// Backoff between failed starts or crashes of the host: minBackoff after
+// the first, doubling up to maxBackoff.
+const (
+	minBackoff = 100 * time.Millisecond
+	maxBackoff = 30 * time.Second
+)
+
+// Options configures a Process.
+type Options struct {
+	// Path is the plugin host executable (Find locates it).
+	Path string
+	// Host is what the daemon offers the plugins.
+	Host agent.Host
+	// IdleStop stops the host, and its plugins with it, once no call has
+	// run for this long; the next call starts it again. Zero keeps it
+	// running once started.
+	IdleStop time.Duration
+	// Log receives the host's records and output; nil discards.
+	Log *slog.Logger
+}
+
+// Process is the plugin host process of one daemon, started on demand. It
+// is safe for concurrent use.
+type Process struct {
+	opts Options
+	log  *slog.Logger
+	// ctx ends with Close, which abandons a start in progress.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	spawner  *child.Spawner // started with the first host
+	run      *instance      // the running host, nil when none
+	starting *attempt       // the start in progress, if any
+	inflight int
+	idleGen  uint64
+	failures int       // consecutive failed starts and crashes
+	retryAt  time.Time // no start before this after failures
+	refs     int       // Agents not yet closed
+	closed   bool
+	lastID   uint64
+}
+
+// New returns a Process; nothing starts until the first call.
+func New(opts Options) *Process {
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Process{opts: opts, log: log, ctx: ctx, cancel: cancel}
+}
+
+var errClosed = errors.New("the plugin host is closed")
+
+// acquire returns the running host, starting it if needed, and counts a
+// call in flight on it; release must follow. It waits for a start no
+// longer than ctx allows; the start goes on for the next caller.
+func (p *Process) acquire(ctx context.Context) (*instance, uint64, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		switch {
+		case p.closed:
+			return nil, 0, errClosed
+		case p.run != nil:
+			p.inflight++
+			p.lastID++
+			return p.run, p.lastID, nil
+		case p.starting == nil:
+			if wait := time.Until(p.retryAt); wait > 0 {
+				return nil, 0, fmt.Errorf("the plugin host failed %d time(s) in a row; next start in %s", p.failures, wait.Round(time.Millisecond))
+			}
+			if p.spawner == nil {
+				p.spawner = child.NewSpawner()
+			}
+			p.starting = &attempt{done: make(chan struct{})}
+			go p.start(p.starting, p.spawner)
+		}
+		at := p.starting
+		p.mu.Unlock()
+		select {
+		case <-at.done:
+		case <-ctx.Done():
+		}
+		p.mu.Lock()
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		if at.err != nil {
+			return nil, 0, at.err
+		}
+	}
+}
+
+// attempt is one start of the host.
+type attempt struct {
+	done chan struct{} // closed when the start has ended
+	err  error         // why it failed, set before done closes
+}
+
+// start starts a host for at.
+func (p *Process) start(at *attempt, sp *child.Spawner) {
+	in, err := start(p.ctx, sp, p.opts.Path, p.opts.Host, p.log)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	defer close(at.done)
+	p.starting = nil
+	switch {
+	case p.closed:
+		at.err = errClosed
+		if in != nil {
+			in.kill()
+		}
+	case err != nil:
+		at.err = err
+		p.failedLocked()
+		p.log.Error("cannot start the plugin host", "err", err)
+	default:
+		p.run = in
+		p.log.Info("started the plugin host", "pid", in.pid, "path", p.opts.Path)
+		go p.watch(in)
+	}
+}
+
+// watch forgets in once it ends, counting an end nobody asked for as a
+// failure.
+func (p *Process) watch(in *instance) {
+	<-in.done
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.run != in {
+		return // stopped on purpose
+	}
+	p.run = nil
+	p.failedLocked()
+	p.log.Error("the plugin host process ended", "pid", in.pid, "how", in.why)
+}
+
+func (p *Process) failedLocked() {
+	p.failures++
+	if p.failures > 1 {
+		p.retryAt = time.Now().Add(backoff(p.failures - 1))
+	}
+}
+
+// backoff is the wait before the next start after n failures past the
+// first.
+func backoff(n int) time.Duration {
+	d := minBackoff
+	for ; n > 1 && d < maxBackoff; n-- {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
+// release ends a call acquire counted; ok says the host answered it, which
+// clears the failure count.
+func (p *Process) release(ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.inflight--
+	if ok {
+		p.failures = 0
+		p.retryAt = time.Time{}
+	}
+	if p.inflight > 0 || p.opts.IdleStop <= 0 {
+		return
+	}
+	p.idleGen++
+	gen := p.idleGen
+	time.AfterFunc(p.opts.IdleStop, func() { p.idleStop(gen) })
+}
+
+// idleStop stops the host if no call came since the release that armed gen.
+func (p *Process) idleStop(gen uint64) {
+	p.mu.Lock()
+	in := p.run
+	if gen != p.idleGen || p.inflight > 0 || in == nil {
+		p.mu.Unlock()
+		return
+	}
+	p.run = nil
+	p.mu.Unlock()
+	p.log.Info("stopping the idle plugin host", "pid", in.pid, "idle", p.opts.IdleStop)
+	in.stop()
+}
+
+// Running returns the host's pid, or 0 when none runs.
+func (p *Process) Running() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.run == nil {
+		return 0
+	}
+	return p.run.pid
+}
+
+// Agent returns the agent.Agent for the plugin spec describes, served by
+// this Process. Closing every Agent closes the Process.
+func (p *Process) Agent(spec Spec) *Agent {
+	p.mu.Lock()
+	p.refs++
+	p.mu.Unlock()
+	return &Agent{p: p, spec: spec}
+}
+
+// unref drops one Agent's reference, closing the Process with the last.
+func (p *Process) unref() error {
+	p.mu.Lock()
+	p.refs--
+	last := p.refs <= 0
+	p.mu.Unlock()
+	if last {
+		return p.Close()
+	}
+	return nil
+}
+
+// Close stops the host, answering the calls in flight with a failure, and
+// refuses further calls.
+func (p *Process) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	p.cancel()
+	in, starting := p.run, p.starting
+	p.run = nil
+	p.mu.Unlock()
+	if starting != nil {
+		<-starting.done // start sees closed and kills what it started
+	}
+	if in != nil {
+		p.log.Info("stopping the plugin host", "pid", in.pid)
+		in.stop()
+	}
+	p.mu.Lock()
+	sp := p.spawner
+	p.spawner = nil
+	p.mu.Unlock()
+	if sp != nil {
+		sp.Stop()
+	}
+	return nil
+}
