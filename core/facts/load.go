@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-
-	"github.com/goccy/go-yaml"
 )
 
 // FileError reports a facts or classes file that could not be read or
@@ -20,15 +18,10 @@ type FileError struct {
 
 // Error renders file:line: message.
 func (e *FileError) Error() string {
-	msg := e.Err.Error()
-	var ye yaml.Error
-	if errors.As(e.Err, &ye) {
-		msg = ye.GetMessage()
-	}
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Err)
 	}
-	return fmt.Sprintf("%s: %s", e.File, msg)
+	return fmt.Sprintf("%s: %s", e.File, e.Err)
 }
 
 // Unwrap returns the underlying read or YAML error.
@@ -64,19 +57,19 @@ func loadFile(file string) (map[string]any, error) {
 	if err != nil {
 		return nil, &FileError{File: file, Err: err}
 	}
-	var doc any
-	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.AllowDuplicateMapKey()); err != nil {
+	doc, err := decodeYAML(data)
+	if err != nil {
 		fe := &FileError{File: file, Err: err}
-		var ye yaml.Error
-		if errors.As(err, &ye) && ye.GetToken() != nil {
-			fe.Line = ye.GetToken().Position.Line
+		var ye *yamlError
+		if errors.As(err, &ye) {
+			fe.Line = ye.line
 		}
 		return nil, fe
 	}
 	if doc == nil {
 		return map[string]any{}, nil
 	}
-	m, ok := deepCopy(doc).(map[string]any)
+	m, ok := doc.(map[string]any)
 	if !ok {
 		return nil, &FileError{File: file, Err: fmt.Errorf("%w (got %T)", errNotMapping, doc)}
 	}

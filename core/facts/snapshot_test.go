@@ -122,8 +122,10 @@ func TestLoadErrors(t *testing.T) {
 		content string
 		want    string
 	}{
-		{"syntax", "a: 1\nb: [1, 2\nc: 3\n", "facts.yaml:3: ',' or ']' must be specified"},
-		{"tab", "a:\n  b: 1\n\tc: 2\n", "facts.yaml:3:"},
+		{"syntax", "a: 1\nb: [1, 2\nc: 3\n", "facts.yaml:2: did not find expected ',' or ']'"},
+		{"tab", "a:\n  b: 1\n\tc: 2\n", "facts.yaml:2: found a tab character"},
+		{"structure", "a: &s str\nd:\n  <<: *s\n", "facts.yaml:3: merge key << needs a mapping"},
+		{"no line", "a: \"\x01\"\n", "facts.yaml: control characters are not allowed"},
 		{"list", "- a\n- b\n", "top level is not a mapping"},
 		{"scalar", "just a string\n", "top level is not a mapping"},
 	}

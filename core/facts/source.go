@@ -3,9 +3,11 @@
 // file, immutable snapshots of both, and their reload when the files
 // change.
 //
-// Values keep their YAML types (goccy/go-yaml, YAML 1.2: `yes` stays a
-// string where Ruby's Psych reads true); String and Normalize render them
-// as Ruby MCollective does, since Ruby turns every fact into a string.
+// Values keep their YAML types, read as YAML 1.2 (`yes` stays a string
+// where Ruby's Psych reads true); String and Normalize render them as Ruby
+// MCollective does, since Ruby turns every fact into a string. As in Psych,
+// a duplicate key's last value wins, `<<` merges mappings (the earlier one
+// of a merged list winning) and only the first document of a file is read.
 package facts
 
 import (
