@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -57,8 +56,14 @@ func runPing(cmd *cobra.Command, sio IO, o *pingOptions) error {
 	}
 	out := lineWriter(sio.Stdout)
 	defer out.Flush()
-	var times []float64
+	// Room for the expected replies (within reason): no copying while
+	// they arrive.
+	room := min(max(o.expect, 0), maxPresized)
+	times := make([]float64, 0, room)
 	var replies []pingReply
+	if o.common.json {
+		replies = make([]pingReply, 0, room)
+	}
 	err = sess.client.Ping(cmd.Context(), client.Discovery{Filter: f, Timeout: timeout, Expect: o.expect, Window: o.window},
 		func(r client.Response) {
 			ms := float64(r.Elapsed) / float64(time.Millisecond)
@@ -74,12 +79,7 @@ func runPing(cmd *cobra.Command, sio IO, o *pingOptions) error {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	if o.common.json {
-		if replies == nil {
-			replies = []pingReply{}
-		}
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(replies); err != nil {
+		if _, err := out.Write(appendPingJSON(nil, replies)); err != nil {
 			return err
 		}
 		if err := out.Flush(); err != nil {
@@ -94,6 +94,9 @@ func runPing(cmd *cobra.Command, sio IO, o *pingOptions) error {
 	}
 	return nil
 }
+
+// maxPresized bounds the replies ping makes room for in advance.
+const maxPresized = 1 << 16
 
 type pingReply struct {
 	Sender string  `json:"sender"`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/big"
+	"strconv"
 
 	"github.com/marionette-mco/marionette/core/client"
 	"github.com/marionette-mco/marionette/core/marshal"
@@ -118,4 +119,50 @@ func writeJSON(b *bytes.Buffer, v any) {
 func writeJSONString(b *bytes.Buffer, s string) {
 	enc, _ := marshalJSON(s, false)
 	b.Write(enc)
+}
+
+// appendPingJSON appends replies as a json.Encoder indenting by two spaces
+// writes them (mco ping --json), without its reflection and its second,
+// indenting pass over the output.
+func appendPingJSON(b []byte, replies []pingReply) []byte {
+	if len(replies) == 0 {
+		return append(b, "[]\n"...)
+	}
+	b = append(b, "[\n"...)
+	for i, r := range replies {
+		b = append(b, "  {\n    \"sender\": "...)
+		b = appendJSONString(b, r.Sender)
+		b = append(b, ",\n    \"time_ms\": "...)
+		b = appendJSONFloat(b, r.TimeMS)
+		b = append(b, "\n  }"...)
+		if i < len(replies)-1 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+	}
+	return append(b, "]\n"...)
+}
+
+// appendJSONString appends s as encoding/json writes it: plain printable
+// ASCII directly, anything it would escape through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(s)
+			return append(b, enc...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendJSONFloat appends a finite f as encoding/json writes it: without
+// an exponent from 1e-6 to 1e21, through encoding/json otherwise.
+func appendJSONFloat(b []byte, f float64) []byte {
+	if a := math.Abs(f); a == 0 || a >= 1e-6 && a < 1e21 {
+		return strconv.AppendFloat(b, f, 'f', -1, 64)
+	}
+	enc, _ := json.Marshal(f)
+	return append(b, enc...)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -208,6 +209,29 @@ func TestRenderJSON(t *testing.T) {
 	indented, _ := encodeResults("x", "y", []client.RPCResult{plain}, true)
 	if !strings.Contains(string(indented), "\n  {\n    \"agent\": \"x\",") {
 		t.Fatalf("indented = %s", indented)
+	}
+}
+
+// TestPingJSON checks mco ping --json's writer against json.Encoder with
+// the two-space indent it replaces.
+func TestPingJSON(t *testing.T) {
+	for _, replies := range [][]pingReply{
+		nil,
+		{{Sender: "node1", TimeMS: 1.25}},
+		{{Sender: "a", TimeMS: 0}, {Sender: "b<&>\"\\", TimeMS: 1e-7}, {Sender: "nöde\u2028\x01\xff", TimeMS: 123456.789},
+			{Sender: "", TimeMS: 3e21}, {Sender: "x", TimeMS: 12.000000001}, {Sender: "y", TimeMS: 1e-6}},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if replies == nil {
+			_ = enc.Encode([]pingReply{})
+		} else if err := enc.Encode(replies); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendPingJSON(nil, replies); string(got) != want.String() {
+			t.Errorf("got\n%s\nwant\n%s", got, want.String())
+		}
 	}
 }
 

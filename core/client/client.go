@@ -195,53 +195,6 @@ func (c *Client) publish(ctx context.Context, o outgoing, replyTo string, env []
 	return nil
 }
 
-// collect passes the verified replies to request reqID to fn until u is
-// met or ctx ends; a node answering twice or unasked is passed on all the
-// same, as Ruby's client does.
-func (c *Client) collect(ctx context.Context, reqID string, u until, start time.Time, fn func(Response)) error {
-	pending := make(map[string]bool, len(u.nodes))
-	for _, n := range u.nodes {
-		pending[n] = true
-	}
-	inbox := c.conn.Inbox()
-	got := 0
-	var quiet <-chan time.Time
-	var timer *time.Timer
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-quiet:
-			return nil
-		case msg, ok := <-inbox:
-			if !ok {
-				return fmt.Errorf("connection closed while waiting for replies")
-			}
-			resp, err := c.open(msg, reqID)
-			if err != nil {
-				c.log.Debug("reply dropped", "sender", msg.Sender, "err", err)
-				continue
-			}
-			resp.Elapsed = time.Since(start)
-			fn(resp)
-			got++
-			delete(pending, resp.Sender)
-			if u.replies > 0 && got >= u.replies || len(u.nodes) > 0 && len(pending) == 0 {
-				return nil
-			}
-			if u.window > 0 {
-				if timer == nil {
-					timer = time.NewTimer(u.window)
-					defer timer.Stop()
-					quiet = timer.C
-				} else {
-					timer.Reset(u.window)
-				}
-			}
-		}
-	}
-}
-
 // open decodes and verifies a reply for request reqID.
 func (c *Client) open(msg transport.Message, reqID string) (Response, error) {
 	rep, err := protocol.DecodeReply(msg.Body)

@@ -38,3 +38,22 @@ func BenchmarkMarshalEnvelope(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadFlatHash is a captured ping reply envelope read in place,
+// as mco reads every reply.
+func BenchmarkReadFlatHash(b *testing.B) {
+	var data []byte
+	for _, e := range loadEnvelopes(b) {
+		if e.Case == "b-ping-reply" {
+			data = e.Body
+		}
+	}
+	var buf [8]FlatPair
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := ReadFlatHash(data, buf[:0]); !ok {
+			b.Fatal("not read flat")
+		}
+	}
+}

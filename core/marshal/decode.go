@@ -2,6 +2,7 @@ package marshal
 
 import (
 	"fmt"
+	"sync"
 )
 
 // Limits bounds the work Unmarshal does on untrusted input. A zero or
@@ -50,8 +51,8 @@ func Unmarshal(data []byte) (any, error) {
 
 // UnmarshalLimits is Unmarshal with explicit limits.
 func UnmarshalLimits(data []byte, lim Limits) (any, error) {
-	d := &decoder{data: data, lim: lim.withDefaults(), elems: 1}
-	d.objs = make([]object, 0, min(len(data)/16+1, 1024))
+	d := newDecoder(data, lim)
+	defer d.release()
 	if len(data) > d.lim.MaxBytes {
 		return nil, d.fail(0, ErrLimit, "input of %d bytes exceeds MaxBytes %d", len(data), d.lim.MaxBytes)
 	}
@@ -88,6 +89,39 @@ type decoder struct {
 	deepest int
 }
 
+// decoders holds decoders between Unmarshal calls, so that their symbol
+// and object tables are allocated once rather than for every message.
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+// maxPooledTable is the largest table capacity a decoder keeps when it
+// goes back to the pool; a larger one is left to the garbage collector.
+const maxPooledTable = 1024
+
+// newDecoder returns a decoder from the pool, ready to read data.
+func newDecoder(data []byte, lim Limits) *decoder {
+	d := decoders.Get().(*decoder)
+	d.data, d.pos, d.lim, d.elems = data, 0, lim.withDefaults(), 1
+	if d.objs == nil {
+		d.objs = make([]object, 0, 16)
+	}
+	if d.syms == nil {
+		d.syms = make([]any, 0, 16)
+	}
+	return d
+}
+
+// release clears d (its tables hold values of the result) and returns it
+// to the pool.
+func (d *decoder) release() {
+	clear(d.objs)
+	clear(d.syms)
+	*d = decoder{objs: d.objs[:0], syms: d.syms[:0]}
+	if cap(d.objs) > maxPooledTable || cap(d.syms) > maxPooledTable {
+		return
+	}
+	decoders.Put(d)
+}
+
 // object is an entry of the object table that '@' links index. Its weight
 // (nodes, size, height) is what a link to it costs against the limits;
 // nodes stays 0 until the object is complete.
@@ -116,38 +150,52 @@ func (d *decoder) byte(what string) (byte, error) {
 	return b, nil
 }
 
-// long reads Marshal's packed integer (Ruby's r_long): one byte for small
-// values, else a byte count of 1 to 4 (negated for negative numbers)
-// followed by that many little-endian bytes.
+// long reads Marshal's packed integer (see packedInt).
 // The what and suffix strings name the integer in errors.
 func (d *decoder) long(what, suffix string) (int64, error) {
-	if d.pos >= len(d.data) {
-		return 0, d.fail(d.pos, ErrTruncated, "reading %s%s", what, suffix)
+	n, next, ok := packedInt(d.data, d.pos)
+	if !ok {
+		if d.pos >= len(d.data) {
+			return 0, d.fail(d.pos, ErrTruncated, "reading %s%s", what, suffix)
+		}
+		size := -int(int8(d.data[d.pos]))
+		size = max(size, -size)
+		return 0, d.fail(d.pos, ErrTruncated, "reading %s%s: %d-byte integer", what, suffix, size)
 	}
-	c := d.data[d.pos]
-	d.pos++
-	n := int(int8(c))
+	d.pos = next
+	return n, nil
+}
+
+// packedInt reads Marshal's packed integer (Ruby's r_long) at data[pos]:
+// one byte for small values, else a byte count of 1 to 4 (negated for
+// negative numbers) followed by that many little-endian bytes. It returns
+// the value and the position after it, or false when data ends first.
+func packedInt(data []byte, pos int) (int64, int, bool) {
+	if pos >= len(data) {
+		return 0, pos, false
+	}
+	n := int(int8(data[pos]))
+	pos++
 	switch {
 	case n == 0:
-		return 0, nil
+		return 0, pos, true
 	case n > 4:
-		return int64(n - 5), nil
+		return int64(n - 5), pos, true
 	case n < -4:
-		return int64(n + 5), nil
+		return int64(n + 5), pos, true
 	}
 	size, x := n, int64(0)
 	if n < 0 {
 		size, x = -n, -1
 	}
-	if d.remaining() < size {
-		return 0, d.fail(d.pos-1, ErrTruncated, "reading %s%s: %d-byte integer", what, suffix, size)
+	if len(data)-pos < size {
+		return 0, pos, false
 	}
 	for i := range size {
 		shift := 8 * i
-		x = x&^(0xff<<shift) | int64(d.data[d.pos+i])<<shift
+		x = x&^(0xff<<shift) | int64(data[pos+i])<<shift
 	}
-	d.pos += size
-	return x, nil
+	return x, pos + size, true
 }
 
 // bytes reads a length-prefixed byte string, returning a slice of the input.

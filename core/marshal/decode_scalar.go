@@ -167,9 +167,6 @@ func (d *decoder) symbol(start, depth int, ivars bool) (any, error) {
 	if !ok {
 		s = Symbol(b)
 	}
-	if d.syms == nil {
-		d.syms = make([]any, 0, 16)
-	}
 	d.syms = append(d.syms, s)
 	if ivars {
 		if _, err := d.ivars(depth); err != nil {

@@ -19,6 +19,12 @@ const (
 // variable, which Ruby reads as binary. Names compare case-insensitively,
 // as Ruby's do, and the aliases BINARY and ASCII count.
 func encodingKind(name string) encKind {
+	switch name { // the names ivars returns for E, without folding case
+	case "UTF-8":
+		return encUTF8
+	case "US-ASCII":
+		return encASCII
+	}
 	switch {
 	case name == "", strings.EqualFold(name, "ASCII-8BIT"), strings.EqualFold(name, "BINARY"):
 		return encBinary

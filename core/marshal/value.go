@@ -26,6 +26,9 @@
 // Untrusted input is safe to decode: Limits bound the input size, the
 // nesting and the number of values, object links included, and nothing is
 // allocated for a length the input cannot back.
+//
+// ReadFlatHash reads the flat Hashes of MCollective's security envelopes
+// in place, allocating nothing; whatever it declines is for Unmarshal.
 package marshal
 
 import "math/big"

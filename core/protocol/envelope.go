@@ -127,8 +127,17 @@ func EncodeReply(r *Reply) ([]byte, error) {
 	return b, nil
 }
 
-// DecodeReply reads a reply envelope.
+// DecodeReply reads a reply envelope. The Reply's Body may share data's
+// memory.
 func DecodeReply(data []byte) (*Reply, error) {
+	if r, ok := decodeFlatReply(data); ok {
+		return r, nil
+	}
+	return decodeReply(data)
+}
+
+// decodeReply is DecodeReply through the generic Marshal decoder.
+func decodeReply(data []byte) (*Reply, error) {
 	h, err := decodeEnvelope(data)
 	if err != nil {
 		return nil, err

@@ -135,3 +135,25 @@ func BenchmarkSealOpen(b *testing.B) {
 		}
 	}
 }
+
+func TestOpenReplyAllocatesNothing(t *testing.T) {
+	p, err := NewPSK(config.Security{PSK: "k"}, "node", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{12, 600} {
+		r := &protocol.Reply{Body: []byte(strings.Repeat("b", size)), SenderID: "n", RequestID: "r"}
+		p.SealReply(r)
+		if n := testing.AllocsPerRun(100, func() {
+			if err := p.OpenReply(r); err != nil {
+				t.Fatal(err)
+			}
+		}); n != 0 {
+			t.Errorf("%d-byte body: %v allocations", size, n)
+		}
+		r.Body[0] = 'c'
+		if err := p.OpenReply(r); !errors.Is(err, ErrInvalidSignature) {
+			t.Errorf("%d-byte body: altered reply opened: %v", size, err)
+		}
+	}
+}

@@ -290,10 +290,29 @@ func (c *Conn) deliver(s *session, sm *stomp.Message) {
 			"mc_identity", m.Headers[headerIdentity])
 		return
 	}
+	if !c.enqueue(s, m) {
+		c.log.Debug("dropped message received while disconnecting", "destination", m.Destination)
+	}
+}
+
+// enqueue puts m in the Inbox, waiting for room, unless s is stopping.
+// The usual case, room in the Inbox, costs no two-way select.
+func (c *Conn) enqueue(s *session, m Message) bool {
+	select {
+	case <-s.stop:
+		return false
+	default:
+	}
 	select {
 	case c.inbox <- m:
+		return true
+	default:
+	}
+	select {
+	case c.inbox <- m:
+		return true
 	case <-s.stop:
-		c.log.Debug("dropped message received while disconnecting", "destination", m.Destination)
+		return false
 	}
 }
 
