@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/marionette-mco/marionette/core/protocol"
@@ -161,7 +160,7 @@ func (p *truthParser) primary() (bool, error) {
 
 // statementOp finds a statement's operator as Ruby does: the leftmost of
 // >=, <=, =, < and >; "!=" is therefore "!" in the name and "=".
-var statementOp = regexp.MustCompile(`>=|<=|=|<|>`)
+var statementOp = lazyRegexp(`>=|<=|=|<|>`)
 
 // evalStatement is Ruby's Matcher.eval_compound_statement: a statement
 // starting with / is a class regex; one holding an operator is a fact
@@ -171,7 +170,7 @@ func evalStatement(s string, fs Facts) (bool, error) {
 	if isRegexSpec(s) {
 		return hasClass(fs, s)
 	}
-	loc := statementOp.FindStringIndex(s)
+	loc := statementOp().FindStringIndex(s)
 	if loc == nil {
 		return hasClass(fs, s)
 	}

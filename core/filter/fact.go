@@ -2,7 +2,6 @@ package filter
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/marionette-mco/marionette/core/facts"
@@ -10,11 +9,11 @@ import (
 
 var (
 	// slashed strips /.../ from a =~ value, as Ruby's test_fact_value does.
-	slashed = regexp.MustCompile(`(?m)^/(.+)/$`)
+	slashed = lazyRegexp(`(?m)^/(.+)/$`)
 	// intLike and floatLike are Ruby's tests for a numeric comparison; the
 	// dot in floatLike is unescaped in Ruby too, so "1e5" and "1_5" qualify.
-	intLike   = regexp.MustCompile(`(?m)^[0-9]+$`)
-	floatLike = regexp.MustCompile(`(?m)^[0-9]+.[0-9]+$`)
+	intLike   = lazyRegexp(`(?m)^[0-9]+$`)
+	floatLike = lazyRegexp(`(?m)^[0-9]+.[0-9]+$`)
 )
 
 // hasFact is Ruby's Util.has_fact?: a missing fact never matches; a list
@@ -60,7 +59,7 @@ func testFactValue(fact any, value, op string) (bool, error) {
 	s, isString := fact.(string)
 	switch op {
 	case "=~":
-		if m := slashed.FindStringSubmatch(value); m != nil {
+		if m := slashed().FindStringSubmatch(value); m != nil {
 			value = m[1]
 		}
 		re, err := compileRuby(value)
@@ -92,9 +91,9 @@ func testFactValue(fact any, value, op string) (bool, error) {
 func compareFact(fact, value, op string) (bool, error) {
 	var parse func(string) (number, error)
 	switch {
-	case intLike.MatchString(value) && intLike.MatchString(fact):
+	case intLike().MatchString(value) && intLike().MatchString(fact):
 		parse = parseInteger
-	case floatLike.MatchString(value) && floatLike.MatchString(fact):
+	case floatLike().MatchString(value) && floatLike().MatchString(fact):
 		parse = parseFloat
 	default:
 		c := 0

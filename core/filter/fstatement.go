@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -20,7 +19,7 @@ var ErrNoDataSource = errors.New("data plugin not found")
 type noField struct{}
 
 // fstatementOp is how Ruby picks the comparison method from the operator.
-var fstatementOp = regexp.MustCompile(`(!=|<=|>=|<|>)|==?`)
+var fstatementOp = lazyRegexp(`(!=|<=|>=|<|>)|==?`)
 
 // evalFStatement is Ruby's Matcher.eval_compound_fstatement: it queries the
 // data plugin and compares the named output field with the right-hand
@@ -91,7 +90,7 @@ func regexCompare(l any, fc *protocol.FuncCall) (bool, error) {
 // does: a string compares with the text, a number with Integer() or
 // Float() of it, a boolean with "true" or "false".
 func typedCompare(l any, fc *protocol.FuncCall) (bool, error) {
-	m := fstatementOp.FindStringSubmatch(strings.TrimSpace(fc.Operator))
+	m := fstatementOp().FindStringSubmatch(strings.TrimSpace(fc.Operator))
 	if m == nil {
 		return false, fmt.Errorf("invalid operator %q", fc.Operator)
 	}

@@ -9,10 +9,10 @@ import (
 )
 
 var (
-	funcOperators = regexp.MustCompile(`(!=|>=|<=|<|>|=)`)
-	wholeCall     = regexp.MustCompile(`(?m)^.+\(.*\)$`)
-	slashWrapped  = regexp.MustCompile(`(?m)^/.*/$`)
-	outerSlashes  = regexp.MustCompile(`(?m)^/|/$`)
+	funcOperators = lazyRegexp(`(!=|>=|<=|<|>|=)`)
+	wholeCall     = lazyRegexp(`(?m)^.+\(.*\)$`)
+	slashWrapped  = lazyRegexp(`(?m)^/.*/$`)
+	outerSlashes  = lazyRegexp(`(?m)^/|/$`)
 )
 
 // errNoComparison is returned for a data plugin call without a comparison,
@@ -25,7 +25,7 @@ var errNoComparison = errors.New("data plugin call needs a comparison, as in fst
 // becomes ==. The first and last quote of the parameters are removed, and
 // every ")".
 func parseFunction(call string) (*protocol.FuncCall, error) {
-	parts := splitKeep(call, funcOperators)
+	parts := splitKeep(call, funcOperators())
 	if len(parts) < 2 {
 		return nil, errNoComparison
 	}
@@ -33,7 +33,7 @@ func parseFunction(call string) (*protocol.FuncCall, error) {
 	fn := strings.Join(parts[:len(parts)-2], "")
 
 	f := fn
-	if !wholeCall.MatchString(fn) {
+	if !wholeCall().MatchString(fn) {
 		fp := rubySplit(fn, ".")
 		if len(fp) > 0 {
 			fc.Field = fp[len(fp)-1]
@@ -43,14 +43,14 @@ func parseFunction(call string) (*protocol.FuncCall, error) {
 	}
 
 	switch {
-	case slashWrapped.MatchString(fc.Value):
+	case slashWrapped().MatchString(fc.Value):
 		switch fc.Operator {
 		case "=":
 			fc.Operator = "=~"
 		case "!=":
 			fc.Operator = "!=~"
 		}
-		fc.Value = outerSlashes.ReplaceAllString(fc.Value, "")
+		fc.Value = outerSlashes().ReplaceAllString(fc.Value, "")
 		fc.Regex = true
 		if _, err := compileRuby(fc.Value); err != nil {
 			return nil, err

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -71,7 +70,7 @@ func digitsWithUnderscores(t string) bool {
 	return true
 }
 
-var rubyDecimalFloat = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:_[0-9]+)*)?(?:\.[0-9]+(?:_[0-9]+)*)?(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?$`)
+var rubyDecimalFloat = lazyRegexp(`^[+-]?(?:[0-9]+(?:_[0-9]+)*)?(?:\.[0-9]+(?:_[0-9]+)*)?(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?$`)
 
 // parseFloat is Ruby's Kernel#Float on a String: decimal with optional
 // fraction and exponent (".5" and "1e5" yes, "5." no), underscores between
@@ -96,7 +95,7 @@ func parseFloat(s string) (number, error) {
 		}
 		return number{f: f}, nil
 	}
-	if !rubyDecimalFloat.MatchString(t) || !strings.ContainsAny(strings.SplitN(strings.ToLower(t), "e", 2)[0], "0123456789") {
+	if !rubyDecimalFloat().MatchString(t) || !strings.ContainsAny(strings.SplitN(strings.ToLower(t), "e", 2)[0], "0123456789") {
 		return number{}, bad
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64)

@@ -4,31 +4,38 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/marionette-mco/marionette/core/protocol"
 )
 
-// factForms are Ruby's Util.parse_fact_string patterns, tried in order.
-var factForms = []struct {
+// factForm is one of Ruby's Util.parse_fact_string patterns.
+type factForm struct {
 	re *regexp.Regexp
 	// op is the fixed operator, or "" to take it from the second group.
 	op string
 	// slashes re-wraps the value in /.../.
 	slashes bool
-}{
-	{regexp.MustCompile(`(?m)^([^ ]+?)[ ]*=>[ ]*(.+)`), ">=", false},
-	{regexp.MustCompile(`(?m)^([^ ]+?)[ ]*=<[ ]*(.+)`), "<=", false},
-	{regexp.MustCompile(`(?m)^([^ ]+?)[ ]*(<=|>=|<|>|!=|==|=~)[ ]*(.+)`), "", false},
-	{regexp.MustCompile(`(?m)^(.+?)[ ]*=[ ]*/(.+)/$`), "=~", true},
-	{regexp.MustCompile(`(?m)^([^= ]+?)[ ]*=[ ]*(.+)`), "==", false},
 }
+
+// factForms are Ruby's Util.parse_fact_string patterns, tried in order,
+// compiled on first use.
+var factForms = sync.OnceValue(func() []factForm {
+	return []factForm{
+		{regexp.MustCompile(`(?m)^([^ ]+?)[ ]*=>[ ]*(.+)`), ">=", false},
+		{regexp.MustCompile(`(?m)^([^ ]+?)[ ]*=<[ ]*(.+)`), "<=", false},
+		{regexp.MustCompile(`(?m)^([^ ]+?)[ ]*(<=|>=|<|>|!=|==|=~)[ ]*(.+)`), "", false},
+		{regexp.MustCompile(`(?m)^(.+?)[ ]*=[ ]*/(.+)/$`), "=~", true},
+		{regexp.MustCompile(`(?m)^([^= ]+?)[ ]*=[ ]*(.+)`), "==", false},
+	}
+})
 
 // ParseFact parses a -F fact filter exactly as Ruby's parse_fact_string:
 // "role=web" is ==, "role=/web/" is =~ (the value keeps its slashes),
 // "rank=>1" and "rank=<1" are >= and <=, and <=, >=, <, >, !=, ==, =~ are
 // taken as written. Spaces around the operator are allowed.
 func ParseFact(s string) (protocol.FactTerm, error) {
-	for _, f := range factForms {
+	for _, f := range factForms() {
 		m := f.re.FindStringSubmatch(s)
 		if m == nil {
 			continue
@@ -59,4 +66,10 @@ func ParseWith(s string) (facts []protocol.FactTerm, classes []string) {
 		}
 	}
 	return facts, classes
+}
+
+// lazyRegexp compiles expr on first use, so that a process that never
+// needs it neither spends the time nor keeps the memory.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

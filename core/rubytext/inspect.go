@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -209,12 +210,12 @@ func unprintable(r rune) bool {
 	return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 && r != 0x85 || unicode.Is(unicode.Cn, r)
 }
 
-var plainSymbol = regexp.MustCompile(`^(?:[\p{L}_][\p{L}\p{N}_]*[?!=]?|\[\]=?|[+\-*/%<>~!^&|]|\*\*|<=>|==|===|=~|!=|!~|<<|>>|<=|>=|\+@|-@)$`)
+var plainSymbol = lazyRegexp(`^(?:[\p{L}_][\p{L}\p{N}_]*[?!=]?|\[\]=?|[+\-*/%<>~!^&|]|\*\*|<=>|==|===|=~|!=|!~|<<|>>|<=|>=|\+@|-@)$`)
 
 // symbol inspects a Symbol: :name, or :"text" when name is not a plain
 // symbol literal.
 func symbol(name string) string {
-	if plainSymbol.MatchString(name) {
+	if plainSymbol().MatchString(name) {
 		return ":" + name
 	}
 	return ":" + String(name)
@@ -279,4 +280,10 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// lazyRegexp compiles expr on first use, so that a process that never
+// needs it neither spends the time nor keeps the memory.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
