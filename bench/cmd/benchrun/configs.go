@@ -58,9 +58,10 @@ func (b *bench) writeConfigs() error {
 	return nil
 }
 
-// idleConfig is configs/demo/node2.cfg (the demo daemon: libdir, facts,
-// classes) with absolute paths, the bench broker's port and its own
-// identity.
+// idleConfig is configs/demo/node2.cfg (the demo daemon: facts, classes)
+// with absolute paths, the bench broker's port, its own identity, no
+// libdir (the daemon's shipped libdir is laid out by idleInstall) and
+// plugin.goplugin.idle_stop = idleStop.
 func (b *bench) idleConfig() (string, error) {
 	demo := filepath.Join(b.repo, "configs", "demo")
 	text, err := os.ReadFile(filepath.Join(demo, "node2.cfg"))
@@ -77,7 +78,9 @@ func (b *bench) idleConfig() (string, error) {
 			line = "identity = " + idleIdentity
 		case key == "plugin.stomp.port":
 			line = fmt.Sprintf("plugin.stomp.port = %d", b.port)
-		case key == "libdir" || key == "plugin.yaml" || key == "classesfile":
+		case key == "libdir":
+			line = fmt.Sprintf("plugin.goplugin.idle_stop = %d", idleStop)
+		case key == "plugin.yaml" || key == "classesfile":
 			var paths []string
 			for _, p := range strings.Split(strings.TrimSpace(v), ":") {
 				if !filepath.IsAbs(p) {
