@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/marionette-mco/marionette/core/agent"
@@ -29,10 +30,19 @@ func main() {
 	// the daemon would not see this process end while they live.
 	syscall.CloseOnExec(3)
 	syscall.CloseOnExec(4)
+	// Non-blocking, the pipes are served by the runtime poller instead
+	// of a thread blocked in read.
+	syscall.SetNonblock(3, true)
+	syscall.SetNonblock(4, true)
 	// A terminal's Ctrl-C or a service manager's SIGTERM reaches the whole
 	// process group; the daemon decides when this process stops (it
 	// closes fd 3) and answers the calls in flight first.
 	signal.Ignore(syscall.SIGINT, syscall.SIGTERM)
+	// A relay needs one processor: with more, every message wakes a
+	// second thread for nothing, which costs more than it brings.
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
+	}
 	in, out := os.NewFile(3, "from-daemon"), os.NewFile(4, "to-daemon")
 	if err := pluginhost.Serve(context.Background(), in, out, open); err != nil {
 		fmt.Fprintf(os.Stderr, "mcollectived-plugins: %v\n", err)

@@ -210,7 +210,7 @@ func (fakeHost) DataQuery(_ context.Context, plugin, query string) (map[string]a
 
 // pluginScript writes an executable that runs this test binary as the
 // plugin with env set, keeping its pid (exec), and returns its path.
-func pluginScript(t *testing.T, env ...string) string {
+func pluginScript(t testing.TB, env ...string) string {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -229,7 +229,7 @@ func pluginScript(t *testing.T, env ...string) string {
 
 // newAgent returns an Agent for a plugin script, closed when the test
 // ends, and the sink its log goes to; the log is shown if the test fails.
-func newAgent(t *testing.T, opts Options) (*Agent, *logSink) {
+func newAgent(t testing.TB, opts Options) (*Agent, *logSink) {
 	t.Helper()
 	if opts.Name == "" {
 		opts.Name = "testagent"

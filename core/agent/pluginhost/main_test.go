@@ -23,9 +23,13 @@ func TestMain(m *testing.M) {
 	case "":
 		os.Exit(m.Run())
 	case "serve":
-		in, out := os.NewFile(3, "in"), os.NewFile(4, "out")
 		syscall.CloseOnExec(3)
 		syscall.CloseOnExec(4)
+		// Non-blocking, the pipes are served by the runtime poller instead
+		// of a thread blocked in read.
+		syscall.SetNonblock(3, true)
+		syscall.SetNonblock(4, true)
+		in, out := os.NewFile(3, "in"), os.NewFile(4, "out")
 		if err := Serve(context.Background(), in, out, testOpener); err != nil {
 			fmt.Fprintln(os.Stderr, "serve:", err)
 			os.Exit(1)
@@ -46,6 +50,8 @@ func testOpener(spec Spec, host agent.Host, log *slog.Logger) (agent.Agent, erro
 	switch spec.Name {
 	case "echo":
 		return agent.Func(func(ctx context.Context, r *agent.Request) *agent.Reply { return echo(ctx, host, r) }), nil
+	case "noop":
+		return agent.Func(func(context.Context, *agent.Request) *agent.Reply { return &agent.Reply{Data: map[string]any{}} }), nil
 	case "sleep":
 		return agent.Func(func(ctx context.Context, r *agent.Request) *agent.Reply {
 			select {

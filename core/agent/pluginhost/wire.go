@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -126,35 +127,42 @@ type logAttr struct {
 
 // sender writes messages; it is safe for concurrent use.
 type sender struct {
-	mu sync.Mutex
-	w  *bufio.Writer
+	mu  sync.Mutex
+	w   *bufio.Writer
+	buf []byte // the message being written
 }
 
 func newSender(w io.Writer) *sender { return &sender{w: bufio.NewWriterSize(w, 32<<10)} }
 
-// send writes one message with body encoded as JSON (nil: no body).
+// send writes one message with body encoded as JSON (nil: no body). The
+// envelope is written by hand around the encoded body, which
+// json.Marshal would otherwise check and copy a second time.
 func (s *sender) send(kind string, id uint64, body any) error {
-	m := message{Kind: kind, ID: id}
+	var b []byte
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if b, err = json.Marshal(body); err != nil {
 			return fmt.Errorf("encode %s message: %w", kind, err)
 		}
-		m.Body = b
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("encode %s message: %w", kind, err)
+	n := len(`{"k":"","id":,"b":}`) + len(kind) + 20 + len(b)
+	if n > maxMessage {
+		return fmt.Errorf("%s message of %d bytes is over the limit of %d", kind, n, maxMessage)
 	}
-	if len(b) > maxMessage {
-		return fmt.Errorf("%s message of %d bytes is over the limit of %d", kind, len(b), maxMessage)
-	}
-	var n [4]byte
-	binary.BigEndian.PutUint32(n[:], uint32(len(b)))
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.w.Write(n[:])
-	s.w.Write(b)
+	s.buf = append(s.buf[:0], 0, 0, 0, 0)
+	s.buf = append(s.buf, `{"k":"`...)
+	s.buf = append(s.buf, kind...) // kinds are plain ASCII constants
+	s.buf = append(s.buf, `","id":`...)
+	s.buf = strconv.AppendUint(s.buf, id, 10)
+	if b != nil {
+		s.buf = append(s.buf, `,"b":`...)
+		s.buf = append(s.buf, b...)
+	}
+	s.buf = append(s.buf, '}')
+	binary.BigEndian.PutUint32(s.buf, uint32(len(s.buf)-4))
+	s.w.Write(s.buf)
 	if err := s.w.Flush(); err != nil {
 		return fmt.Errorf("send %s message: %w", kind, err)
 	}
