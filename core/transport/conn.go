@@ -223,7 +223,7 @@ func (c *Conn) dial(ctx context.Context, host config.BrokerHost) (*session, erro
 	if err != nil {
 		return nil, fmt.Errorf("transport: dial %s: %w", addr, err)
 	}
-	wc := &watchedConn{Conn: raw, lost: make(chan struct{})}
+	wc := newWatchedConn(raw)
 	// go-stomp's handshake only honours the deadline; make cancellation
 	// interrupt it too.
 	stop := context.AfterFunc(dctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })

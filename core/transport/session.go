@@ -18,6 +18,10 @@ import (
 // already received to the Inbox before it drops them.
 const drainGrace = time.Second
 
+// closeFlush bounds how long closing a connection waits for its queued
+// writes.
+const closeFlush = time.Second
+
 // session is one established STOMP connection and the goroutines ("pumps",
 // one per subscription) that move its messages to the Inbox. It is owned
 // by Conn.Run, which closes it before dialling again.
@@ -245,8 +249,23 @@ func isClosed(err error) bool {
 // heart-beat timeout) but reports it to nobody.
 type watchedConn struct {
 	net.Conn
+	out  *coalescer // go-stomp's writes, batched
 	once sync.Once
 	lost chan struct{}
+}
+
+func newWatchedConn(conn net.Conn) *watchedConn {
+	return &watchedConn{Conn: conn, out: newCoalescer(conn), lost: make(chan struct{})}
+}
+
+// Write queues p for the socket (see coalescer); a write error marks the
+// connection lost.
+func (w *watchedConn) Write(p []byte) (int, error) {
+	n, err := w.out.Write(p)
+	if err != nil {
+		w.markLost()
+	}
+	return n, err
 }
 
 func (w *watchedConn) markLost() { w.once.Do(func() { close(w.lost) }) }
@@ -260,8 +279,12 @@ func (w *watchedConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Close marks the connection lost and closes the socket.
+// Close sends what is still queued (go-stomp's DISCONNECT), bounded by
+// closeFlush, marks the connection lost and closes the socket.
 func (w *watchedConn) Close() error {
+	_ = w.Conn.SetWriteDeadline(time.Now().Add(closeFlush))
+	_ = w.out.drain()
+	w.out.close()
 	w.markLost()
 	return w.Conn.Close()
 }
