@@ -107,7 +107,7 @@ func (s *state) call(ctx context.Context, req *agent.Request) (*agent.Reply, boo
 	L := s.L
 	request := s.toLuaTable(req.Data)
 	L.SetMetatable(request, s.requestMeta)
-	reply := L.CreateTable(0, 4)
+	reply := L.CreateTable(0, len(a.outputs[req.Action]))
 	L.SetMetatable(reply, s.replyMeta)
 
 	L.SetContext(ctx)

@@ -53,8 +53,11 @@ func (d *Described) Handle(ctx context.Context, req *Request) *Reply {
 	act := d.DDL.Action(req.Action)
 	call := *req
 	call.Data = inputs
-	ctx, cancel := context.WithTimeout(ctx, d.Timeout())
-	defer cancel()
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > d.Timeout() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.Timeout())
+		defer cancel()
+	}
 	rep := d.Agent.Handle(ctx, &call)
 	if rep == nil {
 		rep = Fail(UnknownError, "agent %s action %s returned no reply", req.Agent, req.Action)

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/marionette-mco/marionette/core/agent"
 	"github.com/marionette-mco/marionette/core/agent/pluginhost"
@@ -64,20 +65,27 @@ func shippedAgents(b *testing.B) *agent.Registry {
 // request to its reply, DDL validation included.
 func BenchmarkDispatch(b *testing.B) {
 	reg := shippedAgents(b)
-	cases := []struct{ name, agent, action string }{
-		{"lua/discovery.ping", "discovery", "ping"},
-		{"goplugin/rpcutil.ping", "rpcutil", "ping"},
-		{"goplugin/rpcutil.get_fact", "rpcutil", "get_fact"},
+	fact := map[string]any{"fact": "role"}
+	cases := []struct {
+		name, agent, action string
+		data                map[string]any
+	}{
+		{"lua/discovery.ping", "discovery", "ping", nil},
+		{"goplugin/rpcutil.ping", "rpcutil", "ping", nil},
+		{"goplugin/rpcutil.get_fact", "rpcutil", "get_fact", fact},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			req := &agent.Request{Agent: c.agent, Action: c.action, Data: map[string]any{"fact": "role"}}
-			if rep := reg.Dispatch(context.Background(), req); rep.StatusCode != agent.OK {
+			req := &agent.Request{Agent: c.agent, Action: c.action, Data: c.data}
+			// The server gives every request a deadline from its TTL.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if rep := reg.Dispatch(ctx, req); rep.StatusCode != agent.OK {
 				b.Fatalf("%s: %d %s", c.name, rep.StatusCode, rep.StatusMsg)
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if rep := reg.Dispatch(context.Background(), req); rep.StatusCode != agent.OK {
+				if rep := reg.Dispatch(ctx, req); rep.StatusCode != agent.OK {
 					b.Fatal(rep.StatusMsg)
 				}
 			}

@@ -107,7 +107,8 @@ func (a *Action) Validate(inputs map[string]any) (map[string]any, error) {
 
 // ValidateWith checks request inputs against the action's declared inputs
 // and returns a new map holding them with defaults applied and numbers
-// normalised (integers to int64, floats to float64).
+// normalised (integers to int64, floats to float64); an action that
+// declares no inputs returns inputs itself, nil included.
 //
 // A missing input with a default gets a copy of the default (Ruby's client
 // does this only for required inputs, and its daemon not at all; applying
@@ -120,6 +121,9 @@ func (a *Action) Validate(inputs map[string]any) (map[string]any, error) {
 //
 // Errors are *ValidationError values naming the input.
 func (a *Action) ValidateWith(inputs map[string]any, custom Validators) (map[string]any, error) {
+	if len(a.Inputs) == 0 {
+		return inputs, nil // nothing to check, default or normalise
+	}
 	out := make(map[string]any, len(inputs)+len(a.Inputs))
 	maps.Copy(out, inputs)
 	for _, in := range a.Inputs {
