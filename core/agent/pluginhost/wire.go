@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -125,11 +126,14 @@ type logAttr struct {
 	Value any    `json:"v"`
 }
 
-// sender writes messages; it is safe for concurrent use.
+// sender writes messages; it is safe for concurrent use. Messages sent
+// while others wait for the sender leave in one write: the last of the
+// waiting senders flushes.
 type sender struct {
-	mu  sync.Mutex
-	w   *bufio.Writer
-	buf []byte // the message being written
+	waiting atomic.Int32 // senders in send
+	mu      sync.Mutex
+	w       *bufio.Writer
+	buf     []byte // the message being written
 }
 
 func newSender(w io.Writer) *sender { return &sender{w: bufio.NewWriterSize(w, 32<<10)} }
@@ -149,6 +153,7 @@ func (s *sender) send(kind string, id uint64, body any) error {
 	if n > maxMessage {
 		return fmt.Errorf("%s message of %d bytes is over the limit of %d", kind, n, maxMessage)
 	}
+	s.waiting.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.buf = append(s.buf[:0], 0, 0, 0, 0)
@@ -162,8 +167,11 @@ func (s *sender) send(kind string, id uint64, body any) error {
 	}
 	s.buf = append(s.buf, '}')
 	binary.BigEndian.PutUint32(s.buf, uint32(len(s.buf)-4))
-	s.w.Write(s.buf)
-	if err := s.w.Flush(); err != nil {
+	_, err := s.w.Write(s.buf)
+	if s.waiting.Add(-1) == 0 && err == nil {
+		err = s.w.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("send %s message: %w", kind, err)
 	}
 	return nil
