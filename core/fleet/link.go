@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"time"
 
 	"github.com/marionette-mco/marionette/core/server"
 	"github.com/marionette-mco/marionette/core/transport"
@@ -84,8 +85,16 @@ type job struct {
 	nodes   []*server.Server
 }
 
-// run passes the message through each node's pipeline in turn.
+// run passes the message through each node's pipeline in turn, under
+// one context bounded by the request's deadline for all of them.
 func (j job) run(ctx context.Context) {
+	if j.decoded != nil {
+		if dl, ok := j.decoded.Deadline(time.Now()); ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithDeadline(ctx, dl)
+			defer cancel()
+		}
+	}
 	for _, n := range j.nodes {
 		if j.decoded != nil {
 			n.HandleDecoded(ctx, j.decoded)

@@ -116,11 +116,16 @@ func (s *Server) Handle(ctx context.Context, msg transport.Message) {
 	s.HandleDecoded(ctx, Decode(msg))
 }
 
-// deadline is when req expires: its msgtime plus its ttl, but at least a
-// second from now.
+// deadline is when req expires (see requestDeadline).
 func (s *Server) deadline(req *protocol.Request) time.Time {
+	return requestDeadline(req, s.opts.Now())
+}
+
+// requestDeadline is when req expires: its msgtime plus its ttl, but at
+// least a second after now.
+func requestDeadline(req *protocol.Request, now time.Time) time.Time {
 	deadline := time.Unix(req.MsgTime+req.TTL, 0)
-	if now := s.opts.Now(); deadline.Before(now.Add(time.Second)) {
+	if deadline.Before(now.Add(time.Second)) {
 		deadline = now.Add(time.Second)
 	}
 	return deadline

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"time"
 
 	"github.com/marionette-mco/marionette/core/protocol"
 	"github.com/marionette-mco/marionette/core/security"
@@ -34,6 +35,22 @@ func Decode(msg transport.Message) *Decoded {
 	return &Decoded{msg: msg, req: req, err: err}
 }
 
+// Deadline is when the decoded request expires, as HandleDecoded counts
+// it, and false when it did not decode. A caller running the request on
+// many nodes at once can bound ctx by it once for all of them.
+func (d *Decoded) Deadline(now time.Time) (time.Time, bool) {
+	if d.err != nil {
+		return time.Time{}, false
+	}
+	return requestDeadline(d.req, now), true
+}
+
+// deadlineBy reports whether ctx ends no later than dl.
+func deadlineBy(ctx context.Context, dl time.Time) bool {
+	cur, ok := ctx.Deadline()
+	return ok && !cur.After(dl)
+}
+
 // HandleDecoded is Handle for a message decoded by Decode: the same
 // steps, counters and log lines, without decoding the envelope again.
 func (s *Server) HandleDecoded(ctx context.Context, d *Decoded) {
@@ -53,8 +70,13 @@ func (s *Server) HandleDecoded(ctx context.Context, d *Decoded) {
 	s.stats.passed.Add(1)
 	// One deadline, the request's, bounds both the agent and the wait for
 	// a connection to reply on: a reply later than that is expired anyway.
-	ctx, cancel := context.WithDeadline(ctx, s.deadline(req))
-	defer cancel()
+	// A caller that already bounds ctx by it (Decoded.Deadline) saves the
+	// context and timer per node.
+	if dl := s.deadline(req); !deadlineBy(ctx, dl) {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl)
+		defer cancel()
+	}
 	body, err := s.dispatch(ctx, req)
 	if err != nil {
 		requestLog(s.log, req).Warn("request not answered", "err", err)

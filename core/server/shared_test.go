@@ -85,3 +85,25 @@ func TestHandleDecodedNodesDoNotShareTheRequest(t *testing.T) {
 		t.Fatalf("a node's provider changed the shared request: %+v", d.req)
 	}
 }
+
+func TestDeadlineBy(t *testing.T) {
+	now := time.Now()
+	dl := now.Add(time.Minute)
+	early, cancel := context.WithDeadline(context.Background(), now.Add(time.Second))
+	defer cancel()
+	late, cancel2 := context.WithDeadline(context.Background(), now.Add(time.Hour))
+	defer cancel2()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want bool
+	}{
+		{"no deadline", context.Background(), false},
+		{"sooner", early, true},
+		{"later", late, false},
+	} {
+		if got := deadlineBy(tc.ctx, dl); got != tc.want {
+			t.Errorf("%s: %v", tc.name, got)
+		}
+	}
+}
