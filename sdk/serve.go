@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -23,6 +24,10 @@ const parentPoll = time.Second
 // process with status 1 if agent cannot be served or the executable was
 // not started by the daemon.
 //
+// Serve runs the plugin on one processor (GOMAXPROCS=1) unless the
+// environment sets GOMAXPROCS: a plugin serves a few calls at a time, and
+// on one processor a call costs fewer thread wake-ups.
+//
 // Serve makes slog's default logger write JSON lines to the daemon, which
 // logs them as its own with the plugin's name: agents log with slog. What
 // an agent writes to stdout and stderr is logged by the daemon too.
@@ -34,6 +39,12 @@ func Serve(agent *Agent) {
 	if err := agent.Check(); err != nil {
 		fmt.Fprintf(os.Stderr, "marionette plugin: %v\n", err)
 		os.Exit(1)
+	}
+	// A plugin serves a few calls at a time from one daemon: on one
+	// processor the hand-offs between go-plugin's goroutines are cheap
+	// run-queue operations instead of thread wake-ups.
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
 	}
 	// go-plugin replaces os.Stderr with a pipe to the daemon's stdio
 	// stream; log lines must go to the real stderr, which the daemon

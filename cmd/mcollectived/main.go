@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -39,6 +40,13 @@ func run() int {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "mcollectived: %v\n", err)
 		return 1
+	}
+	// A node daemon answers a few requests at a time: one processor spares
+	// the node's CPUs and the wake-ups between threads. The embedded
+	// broker, which serves a whole fleet, keeps them all; GOMAXPROCS in
+	// the environment wins.
+	if os.Getenv("GOMAXPROCS") == "" && !cfg.Broker.Enable && !*brokerOnly {
+		runtime.GOMAXPROCS(1)
 	}
 	for _, u := range cfg.Unknown {
 		fmt.Fprintf(os.Stderr, "mcollectived: %s:%d: unknown configuration key %q\n", u.File, u.Line, u.Key)
