@@ -37,10 +37,6 @@ const (
 	// maxStartTimeout bounds how long a plugin may take to start and
 	// complete the handshake.
 	maxStartTimeout = 10 * time.Second
-	// minBackoff and maxBackoff bound the wait before restarting a plugin
-	// after consecutive failures: minBackoff after the first, doubling.
-	minBackoff = 100 * time.Millisecond
-	maxBackoff = 30 * time.Second
 )
 
 // Options configures an Agent.
@@ -148,12 +144,12 @@ func (a *Agent) Handle(ctx context.Context, req *agent.Request) *agent.Reply {
 	switch {
 	case err == nil:
 		a.release(p, false)
-		if rep.StatusCode != int(agent.OK) && expired(ctx) {
+		if rep.StatusCode != int(agent.OK) && agent.Expired(ctx) {
 			// The action failed because its deadline passed.
 			return a.ctxReply(ctx, req, bound, "")
 		}
 		return fromWire(rep)
-	case expired(ctx):
+	case agent.Expired(ctx):
 		a.release(p, false)
 		return a.ctxReply(ctx, req, bound, "")
 	case !p.lost(err):
@@ -169,32 +165,9 @@ func (a *Agent) Handle(ctx context.Context, req *agent.Request) *agent.Reply {
 	return agent.Fail(agent.UnknownError, "agent %s action %s: %s", a.opts.Name, req.Action, msg)
 }
 
-// expired reports whether ctx has ended or its deadline has passed: the
-// plugin, whose deadline is the same, may answer before ctx's own timer
-// has fired.
-func expired(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	dl, ok := ctx.Deadline()
-	return ok && !time.Now().Before(dl)
-}
-
-// ctxReply is the reply to a call whose context ended: a timeout after
-// bound or a cancellation. during says what the call was doing.
+// ctxReply is the reply to a call whose context ended (agent.Interrupted).
 func (a *Agent) ctxReply(ctx context.Context, req *agent.Request, bound time.Duration, during string) *agent.Reply {
-	if !errors.Is(ctx.Err(), context.Canceled) {
-		return agent.Fail(agent.UnknownError, "agent %s action %s timed out after %s%s", a.opts.Name, req.Action, roundDuration(bound), during)
-	}
-	return agent.Fail(agent.UnknownError, "agent %s action %s: cancelled%s", a.opts.Name, req.Action, during)
-}
-
-// roundDuration keeps a timeout readable: 10s, 1.5s, 250ms.
-func roundDuration(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(100 * time.Millisecond)
-	}
-	return d.Round(time.Millisecond)
+	return agent.Interrupted(ctx, a.opts.Name, req.Action, bound, during)
 }
 
 // Close stops the plugin process, waits for background stops to finish and

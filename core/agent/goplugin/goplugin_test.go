@@ -272,24 +272,6 @@ func TestStartFailureBacksOff(t *testing.T) {
 	}
 }
 
-func TestBackoff(t *testing.T) {
-	for _, tc := range []struct {
-		failures int
-		want     time.Duration
-	}{
-		{1, 100 * time.Millisecond},
-		{2, 200 * time.Millisecond},
-		{4, 800 * time.Millisecond},
-		{9, 25600 * time.Millisecond},
-		{10, 30 * time.Second},
-		{1000, 30 * time.Second},
-	} {
-		if got := backoff(tc.failures); got != tc.want {
-			t.Errorf("backoff(%d) = %s, want %s", tc.failures, got, tc.want)
-		}
-	}
-}
-
 func TestWrongAgentName(t *testing.T) {
 	a, _ := newAgent(t, Options{Path: pluginScript(t, nameEnv+"=other")})
 	rep := call(t, a, "whoami", nil)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/marionette-mco/marionette/core/agent"
+	"github.com/marionette-mco/marionette/core/child"
 )
 
 // acquire returns the running plugin process, starting it if needed, and
@@ -56,7 +59,7 @@ func (a *Agent) start(ctx context.Context) error {
 
 	if wait > 0 {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return fmt.Errorf("the plugin failed %d times in a row; next start in %s", failures, roundDuration(wait))
+			return fmt.Errorf("the plugin failed %d times in a row; next start in %s", failures, agent.RoundDuration(wait))
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -118,16 +121,7 @@ func (a *Agent) drop(p *process) {
 // failed counts a failure and sets the time of the next start; a.mu is held.
 func (a *Agent) failed() {
 	a.failures++
-	a.retryAt = time.Now().Add(backoff(a.failures))
-}
-
-// backoff is the wait before the next start after n consecutive failures.
-func backoff(n int) time.Duration {
-	d := minBackoff
-	for i := 1; i < n && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, maxBackoff)
+	a.retryAt = time.Now().Add(child.Backoff(a.failures))
 }
 
 // armIdle starts the idle timer when the process is running and no call is

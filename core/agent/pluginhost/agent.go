@@ -2,7 +2,6 @@ package pluginhost
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/marionette-mco/marionette/core/agent"
@@ -82,6 +81,10 @@ func (a *Agent) try(ctx context.Context, req *agent.Request, bound time.Duration
 	select {
 	case rep := <-ch:
 		answered = true
+		if rep.StatusCode != agent.OK && agent.Expired(ctx) {
+			// The host's copy of the deadline ended the action first.
+			return a.ctxReply(ctx, req, bound, ""), false
+		}
 		return rep, false
 	case <-ctx.Done():
 		in.forget(id)
@@ -90,21 +93,9 @@ func (a *Agent) try(ctx context.Context, req *agent.Request, bound time.Duration
 	}
 }
 
-// ctxReply is the reply to a call whose context ended: a timeout after
-// bound or a cancellation. during says what the call was doing.
+// ctxReply is the reply to a call whose context ended (agent.Interrupted).
 func (a *Agent) ctxReply(ctx context.Context, req *agent.Request, bound time.Duration, during string) *agent.Reply {
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return agent.Fail(agent.UnknownError, "agent %s action %s: cancelled%s", a.spec.Name, req.Action, during)
-	}
-	return agent.Fail(agent.UnknownError, "agent %s action %s timed out after %s%s", a.spec.Name, req.Action, roundDuration(bound), during)
-}
-
-// roundDuration keeps a timeout readable: 10s, 1.5s, 250ms.
-func roundDuration(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(100 * time.Millisecond)
-	}
-	return d.Round(time.Millisecond)
+	return agent.Interrupted(ctx, a.spec.Name, req.Action, bound, during)
 }
 
 // Close releases the agent's share of its Process; the last Close stops

@@ -12,13 +12,6 @@ import (
 	"github.com/marionette-mco/marionette/core/child"
 )
 
-// Backoff between failed starts or crashes of the host: minBackoff after
-// the first, doubling up to maxBackoff.
-const (
-	minBackoff = 100 * time.Millisecond
-	maxBackoff = 30 * time.Second
-)
-
 // Options configures a Process.
 type Options struct {
 	// Path is the plugin host executable (Find locates it).
@@ -151,21 +144,11 @@ func (p *Process) watch(in *instance) {
 	p.log.Error("the plugin host process ended", "pid", in.pid, "how", in.why)
 }
 
+// failedLocked counts a failed start or crash: the first is retried at
+// once, the next after child.Backoff.
 func (p *Process) failedLocked() {
 	p.failures++
-	if p.failures > 1 {
-		p.retryAt = time.Now().Add(backoff(p.failures - 1))
-	}
-}
-
-// backoff is the wait before the next start after n failures past the
-// first.
-func backoff(n int) time.Duration {
-	d := minBackoff
-	for ; n > 1 && d < maxBackoff; n-- {
-		d *= 2
-	}
-	return min(d, maxBackoff)
+	p.retryAt = time.Now().Add(child.Backoff(p.failures - 1))
 }
 
 // release ends a call acquire counted; ok says the host answered it, which

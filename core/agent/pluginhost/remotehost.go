@@ -52,14 +52,17 @@ func (h remoteHost) Fact(name string) (any, bool) {
 	return v, found
 }
 
-func (h remoteHost) Facts() map[string]any {
+// object runs a context-less host call whose value is an object.
+func (h remoteHost) object(method string) map[string]any {
 	var m map[string]any
-	h.get(hostCall{Method: methodFacts}, func(b json.RawMessage) (err error) {
+	h.get(hostCall{Method: method}, func(b json.RawMessage) (err error) {
 		m, err = value.DecodeObject(b)
 		return err
 	})
 	return m
 }
+
+func (h remoteHost) Facts() map[string]any { return h.object(methodFacts) }
 
 func (h remoteHost) Classes() []string {
 	var c []string
@@ -73,14 +76,7 @@ func (h remoteHost) ConfigItem(key string) (string, bool) {
 	return v, found
 }
 
-func (h remoteHost) Stats() map[string]any {
-	var m map[string]any
-	h.get(hostCall{Method: methodStats}, func(b json.RawMessage) (err error) {
-		m, err = value.DecodeObject(b)
-		return err
-	})
-	return m
-}
+func (h remoteHost) Stats() map[string]any { return h.object(methodStats) }
 
 func (h remoteHost) Inventory() agent.Inventory {
 	var inv agent.Inventory
