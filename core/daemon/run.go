@@ -72,9 +72,6 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	})
 	srv := server.New(server.Options{Identity: cfg.Identity, Collectives: cfg.Collectives}, conn, sec, node, agents, log)
 	h.stats = srv.Stats().Snapshot
-	bg.Go(func() {
-		trimWhenIdle(connCtx, func() int64 { return srv.Stats().Snapshot().Total }, trimQuiet, freeOSMemory)
-	})
 	log.Info("mcollectived started", "collectives", cfg.Collectives, "agents", agents.Names(), "connector", cfg.Connector.Name)
 	// Reading the configuration, the DDLs and the Lua scripts left garbage
 	// that an idle daemon would otherwise keep mapped until its heap grew

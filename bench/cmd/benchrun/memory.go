@@ -125,18 +125,9 @@ func (b *bench) idleLifecycle(p *proc, extra map[string]float64) string {
 	}
 	self, kids, count, _ = treeRSS(p.pid())
 	extra["after_idle_stop_daemon_mb"] = mb(self)
-	note += fmt.Sprintf("After plugin.goplugin.idle_stop = %d s without calls: %.1f MB, %d plugin process(es) %.1f MB. ",
+	return note + fmt.Sprintf("After plugin.goplugin.idle_stop = %d s without calls: %.1f MB, %d plugin process(es) %.1f MB.",
 		idleStop, mb(self), count, mb(kids))
-	time.Sleep(quietTrim)
-	self, kids, _, _ = treeRSS(p.pid())
-	extra["after_quiet_daemon_mb"] = mb(self + kids)
-	return note + fmt.Sprintf("%s later (a daemon hands free memory back after 10 s without requests): %.1f MB.",
-		quietTrim, mb(self+kids))
 }
-
-// quietTrim is how long the idle daemon is left alone at the end: two of
-// the daemon's 10 s trim periods.
-const quietTrim = 21 * time.Second
 
 // derived adds the cases computed from the ping cases: replies per
 // second into one client, at the largest n measured.
