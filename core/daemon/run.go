@@ -73,10 +73,15 @@ func Run(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	srv := server.New(server.Options{Identity: cfg.Identity, Collectives: cfg.Collectives}, conn, sec, node, agents, log)
 	h.stats = srv.Stats().Snapshot
 	log.Info("mcollectived started", "collectives", cfg.Collectives, "agents", agents.Names(), "connector", cfg.Connector.Name)
-	// Reading the configuration, the DDLs and the Lua scripts left garbage
-	// that an idle daemon would otherwise keep mapped until its heap grew
-	// enough for a collection: hand it back now.
-	debug.FreeOSMemory()
+	// Reading the configuration, the DDLs and the Lua scripts, then
+	// connecting, left garbage that an idle daemon would otherwise keep
+	// mapped until its heap grew enough for a collection: hand it back
+	// once connected.
+	bg.Go(func() {
+		if conn.WaitConnected(connCtx) == nil {
+			debug.FreeOSMemory()
+		}
+	})
 	err = srv.Run(ctx)
 	log.Info("mcollectived stopping")
 	stopConn()

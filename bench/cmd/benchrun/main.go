@@ -46,7 +46,7 @@ func parseFlags() options {
 	flag.BoolVar(&o.quick, "quick", false, "the quick bench: N up to 1000, no RabbitMQ or Ruby (under a minute)")
 	flag.StringVar(&o.out, "out", "bench", "directory for results.json, results.md and results.png")
 	flag.StringVar(&o.bin, "bin", "bin", "directory holding mco, mcollectived, mcfleet and floor")
-	flag.IntVar(&o.rounds, "rounds", 0, "timed rounds per case (default 9 quick, 11 full; at most 5 for N ≥ 10000 and rpc, 3 for find)")
+	flag.IntVar(&o.rounds, "rounds", 0, "timed rounds per case (default 25; at most 5 for N ≥ 10000 and rpc, 3 for find)")
 	flag.StringVar(&sizes, "sizes", "", "comma-separated fleet sizes (default 10,100,1000 quick; 10,100,1000,10000,50000 full)")
 	flag.IntVar(&o.perConn, "per-conn", 500, "virtual nodes (and floor responders) per broker connection")
 	flag.StringVar(&o.profile, "profile", "", "write CPU profiles of the broker and each fleet to this directory")
@@ -55,10 +55,9 @@ func parseFlags() options {
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (configs, logs)")
 	flag.Parse()
 	if o.rounds <= 0 {
-		o.rounds = 11
-		if o.quick {
-			o.rounds = 9
-		}
+		// On two shared cores single rounds vary by half; 25 give a
+		// median that holds from run to run.
+		o.rounds = 25
 	}
 	if sizes == "" {
 		sizes = "10,100,1000,10000,50000"
