@@ -228,6 +228,10 @@ func TestPluginsDieWithTheDaemon(t *testing.T) {
 	client := filepath.Join(t.TempDir(), "client.cfg")
 	write(t, client, base+"logger_type = console\nloglevel = warn\n")
 	waitPing(t, client, 2)
+	// The node re-executed itself, same pid, to start on one processor.
+	if env, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(daemon.Process.Pid), "environ")); !strings.Contains("\x00"+string(env), "\x00GOMAXPROCS=1\x00") {
+		t.Errorf("the node daemon's environment lacks GOMAXPROCS=1")
+	}
 	if kids := descendants(daemon.Process.Pid); len(kids) != 0 {
 		t.Fatalf("processes under the idle daemon before any plugin call: %v", kids)
 	}

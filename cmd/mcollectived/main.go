@@ -46,7 +46,10 @@ func run() int {
 	// broker, which serves a whole fleet, keeps them all; GOMAXPROCS in
 	// the environment wins.
 	if os.Getenv("GOMAXPROCS") == "" && !cfg.Broker.Enable && !*brokerOnly {
-		runtime.GOMAXPROCS(1)
+		if err := daemon.OneProcessor(); err != nil {
+			fmt.Fprintf(os.Stderr, "mcollectived: %v; setting it in this process\n", err)
+			runtime.GOMAXPROCS(1)
+		}
 	}
 	for _, u := range cfg.Unknown {
 		fmt.Fprintf(os.Stderr, "mcollectived: %s:%d: unknown configuration key %q\n", u.File, u.Line, u.Key)
