@@ -62,30 +62,26 @@ func (a *Agent) try(ctx context.Context, req *agent.Request, bound time.Duration
 	}
 	answered := false
 	defer func() { a.p.release(answered) }()
-	ch := make(chan *agent.Reply, 1)
+	ch := make(chan outcome, 1)
 	if !in.expect(id, ch) {
 		return agent.Fail(agent.UnknownError, "agent %s action %s: the plugin host ended: %s", a.spec.Name, req.Action, in.why), true
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		c.Budget = time.Until(dl)
 	}
-	err = in.open(a.spec)
-	if err == nil {
-		err = in.out.send(kindCall, id, c)
-	}
-	if err != nil {
+	if err := in.call(a.spec, id, c); err != nil {
 		in.forget(id)
 		// The host is going; its reader will notice and reap it.
 		return agent.Fail(agent.UnknownError, "agent %s action %s: %v", a.spec.Name, req.Action, err), false
 	}
 	select {
-	case rep := <-ch:
-		answered = true
-		if rep.StatusCode != agent.OK && agent.Expired(ctx) {
+	case out := <-ch:
+		answered = out.answered // a host that died does not clear the failures
+		if out.answered && out.rep.StatusCode != agent.OK && agent.Expired(ctx) {
 			// The host's copy of the deadline ended the action first.
 			return a.ctxReply(ctx, req, bound, ""), false
 		}
-		return rep, false
+		return out.rep, false
 	case <-ctx.Done():
 		in.forget(id)
 		_ = in.out.send(kindCancel, id, nil)

@@ -32,17 +32,18 @@ type instance struct {
 	toHost *os.File // fd 3's other end; closing it asks the host to stop
 	output *lineLog // the host's stdout and stderr
 
+	openMu sync.Mutex
+	opened map[string]bool // agents the host was told of; openMu guards it
+
 	mu      sync.Mutex
-	pending map[uint64]chan *agent.Reply
-	opened  map[string]bool
+	pending map[uint64]chan outcome
 	ended   bool
 	why     string        // how the process ended, once ended
 	done    chan struct{} // closed once the process has ended
 }
 
 // start starts the host at path and waits for its hello, for startTimeout
-// or until ctx ends. Host calls go to
-// h; records and output lines to log.
+// or until ctx ends. Host calls go to h; records and output lines to log.
 func start(ctx context.Context, sp *child.Spawner, path string, h agent.Host, log *slog.Logger) (*instance, error) {
 	toHostR, toHostW, err := os.Pipe()
 	if err != nil {
@@ -68,7 +69,7 @@ func start(ctx context.Context, sp *child.Spawner, path string, h agent.Host, lo
 		return nil, fmt.Errorf("start plugin host %s: %w", path, err)
 	}
 	in := &instance{cmd: cmd, pid: cmd.Process.Pid, out: newSender(toHostW), toHost: toHostW, output: out,
-		pending: map[uint64]chan *agent.Reply{}, opened: map[string]bool{}, done: make(chan struct{})}
+		pending: map[uint64]chan outcome{}, opened: map[string]bool{}, done: make(chan struct{})}
 	hi := make(chan error, 1)
 	go in.read(bufio.NewReaderSize(fromHostR, 64<<10), h, log, hi)
 	select {
@@ -161,7 +162,7 @@ func (in *instance) reap(readErr error) {
 	in.pending = nil
 	in.mu.Unlock()
 	for _, ch := range pending {
-		ch <- agent.Fail(agent.UnknownError, "the plugin host process (pid %d) ended during the call: %s", in.pid, why)
+		ch <- outcome{rep: agent.Fail(agent.UnknownError, "the plugin host process (pid %d) ended during the call: %s", in.pid, why)}
 	}
 	close(in.done)
 }
@@ -173,8 +174,15 @@ func describeExit(ps *os.ProcessState, err error) string {
 	return ps.String()
 }
 
+// outcome is how a call ended: the host's reply (answered), or the
+// daemon's own reply for a host that ended first.
+type outcome struct {
+	rep      *agent.Reply
+	answered bool
+}
+
 // expect registers a call's reply channel; false when the host has ended.
-func (in *instance) expect(id uint64, ch chan *agent.Reply) bool {
+func (in *instance) expect(id uint64, ch chan outcome) bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if in.ended {
@@ -207,22 +215,24 @@ func (in *instance) replied(m message) {
 	delete(in.pending, m.ID)
 	in.mu.Unlock()
 	if ch != nil {
-		ch <- rep
+		ch <- outcome{rep: rep, answered: true}
 	}
 }
 
-// open tells the host of spec before its first call on this instance.
-func (in *instance) open(spec Spec) error {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.opened[spec.Name] {
-		return nil
+// call sends c, with id, to the host, preceded by spec the first time
+// this host hears of the agent. openMu keeps an agent's open ahead of
+// every call to it without holding mu, which the reader needs, while
+// writing to the pipe.
+func (in *instance) call(spec Spec, id uint64, c call) error {
+	in.openMu.Lock()
+	defer in.openMu.Unlock()
+	if !in.opened[spec.Name] {
+		if err := in.out.send(kindOpen, 0, spec); err != nil {
+			return err
+		}
+		in.opened[spec.Name] = true
 	}
-	if err := in.out.send(kindOpen, 0, spec); err != nil {
-		return err
-	}
-	in.opened[spec.Name] = true
-	return nil
+	return in.out.send(kindCall, id, c)
 }
 
 // stop asks the host to close its plugins and exit, and waits for it

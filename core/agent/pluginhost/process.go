@@ -35,17 +35,18 @@ type Process struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mu       sync.Mutex
-	spawner  *child.Spawner // started with the first host
-	run      *instance      // the running host, nil when none
-	starting *attempt       // the start in progress, if any
-	inflight int
-	idleGen  uint64
-	failures int       // consecutive failed starts and crashes
-	retryAt  time.Time // no start before this after failures
-	refs     int       // Agents not yet closed
-	closed   bool
-	lastID   uint64
+	mu        sync.Mutex
+	spawner   *child.Spawner // started with the first host
+	run       *instance      // the running host, nil when none
+	starting  *attempt       // the start in progress, if any
+	inflight  int
+	idle      *time.Timer // stops an idle host; armed when inflight drops to 0
+	idleSince time.Time   // when inflight last dropped to 0
+	failures  int         // consecutive failed starts and crashes
+	retryAt   time.Time   // no start before this after failures
+	refs      int         // Agents not yet closed
+	closed    bool
+	lastID    uint64
 }
 
 // New returns a Process; nothing starts until the first call.
@@ -164,16 +165,25 @@ func (p *Process) release(ok bool) {
 	if p.inflight > 0 || p.opts.IdleStop <= 0 {
 		return
 	}
-	p.idleGen++
-	gen := p.idleGen
-	time.AfterFunc(p.opts.IdleStop, func() { p.idleStop(gen) })
+	p.idleSince = time.Now()
+	if p.idle == nil {
+		p.idle = time.AfterFunc(p.opts.IdleStop, p.idleStop)
+	} else {
+		p.idle.Reset(p.opts.IdleStop)
+	}
 }
 
-// idleStop stops the host if no call came since the release that armed gen.
-func (p *Process) idleStop(gen uint64) {
+// idleStop stops the host once no call has run for IdleStop; a timer
+// that fires early (re-armed while it fired) waits out the rest.
+func (p *Process) idleStop() {
 	p.mu.Lock()
 	in := p.run
-	if gen != p.idleGen || p.inflight > 0 || in == nil {
+	if p.inflight > 0 || in == nil || p.closed {
+		p.mu.Unlock()
+		return // the next release arms the timer again
+	}
+	if left := p.opts.IdleStop - time.Since(p.idleSince); left > 0 {
+		p.idle.Reset(left)
 		p.mu.Unlock()
 		return
 	}
@@ -224,6 +234,9 @@ func (p *Process) Close() error {
 	}
 	p.closed = true
 	p.cancel()
+	if p.idle != nil {
+		p.idle.Stop()
+	}
 	in, starting := p.run, p.starting
 	p.run = nil
 	p.mu.Unlock()

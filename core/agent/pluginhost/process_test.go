@@ -208,3 +208,16 @@ func TestCloseStopsTheHost(t *testing.T) {
 		t.Errorf("after Close: %q", rep.StatusMsg)
 	}
 }
+
+func TestCrashLoopBacksOff(t *testing.T) {
+	p, _ := newTestProcess(t, "serve", 0)
+	a := p.Agent(Spec{Name: "crash"})
+	var last string
+	for range 5 {
+		last = callAgent(t, a, "run", nil).StatusMsg
+		if strings.Contains(last, "in a row; next start in") {
+			return
+		}
+	}
+	t.Fatalf("a host that dies on every call is started again at once; last reply %q", last)
+}
