@@ -235,6 +235,16 @@ func (in *instance) call(spec Spec, id uint64, c call) error {
 	return in.out.send(kindCall, id, c)
 }
 
+// isDone reports whether the process has ended and been reaped.
+func (in *instance) isDone() bool {
+	select {
+	case <-in.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // stop asks the host to close its plugins and exit, and waits for it
 // (reap kills it after stopGrace).
 func (in *instance) stop() {

@@ -71,6 +71,9 @@ func (p *Process) acquire(ctx context.Context) (*instance, uint64, error) {
 		switch {
 		case p.closed:
 			return nil, 0, errClosed
+		case p.run != nil && p.run.isDone():
+			p.endedLocked(p.run) // before watch gets to it
+			continue
 		case p.run != nil:
 			p.inflight++
 			p.lastID++
@@ -131,15 +134,20 @@ func (p *Process) start(at *attempt, sp *child.Spawner) {
 	}
 }
 
-// watch forgets in once it ends, counting an end nobody asked for as a
-// failure.
+// watch forgets in once it ends, unless it was stopped on purpose or
+// acquire found it ended first.
 func (p *Process) watch(in *instance) {
 	<-in.done
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.run != in {
-		return // stopped on purpose
+	if p.run == in {
+		p.endedLocked(in)
 	}
+}
+
+// endedLocked forgets the running host, which ended without being asked
+// to, and counts the failure.
+func (p *Process) endedLocked(in *instance) {
 	p.run = nil
 	p.failedLocked()
 	p.log.Error("the plugin host process ended", "pid", in.pid, "how", in.why)
