@@ -15,8 +15,8 @@ import (
 	"github.com/marionette-mco/marionette/sdk/plugin"
 )
 
-// parentPoll is how often a plugin checks that the daemon that started it
-// is still its parent.
+// parentPoll is how often a plugin checks that the process that started
+// it (the daemon's plugin host) is still its parent.
 const parentPoll = time.Second
 
 // Serve serves the agent over go-plugin gRPC; a plugin's main calls it and
@@ -32,9 +32,10 @@ const parentPoll = time.Second
 // logs them as its own with the plugin's name: agents log with slog. What
 // an agent writes to stdout and stderr is logged by the daemon too.
 //
-// The plugin exits by itself when the daemon goes away: the daemon starts
-// it with a parent-death signal on Linux, and Serve also watches its parent
-// process and exits when it changes.
+// The plugin exits by itself when the process that started it (the
+// daemon's plugin host, which dies with the daemon) goes away: it is
+// started with a parent-death signal on Linux, and Serve also watches its
+// parent process and exits when it changes.
 func Serve(agent *Agent) {
 	if err := agent.Check(); err != nil {
 		fmt.Fprintf(os.Stderr, "marionette plugin: %v\n", err)

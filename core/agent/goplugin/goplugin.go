@@ -1,14 +1,18 @@
 // Package goplugin hosts agents built as separate executables with package
-// sdk (sdk.Serve) and run with hashicorp/go-plugin over gRPC. An *Agent
-// satisfies agent.Agent: it starts its plugin process on first use, serves
-// the daemon's agent.Host back to it over go-plugin's broker, bounds every
+// sdk (sdk.Serve) and run with hashicorp/go-plugin over gRPC. It runs in
+// the plugin host process (cmd/mcollectived-plugins, package pluginhost),
+// which keeps gRPC out of the daemon; mcfleet and tests may use it
+// directly. An *Agent satisfies agent.Agent: it starts its plugin process
+// on first use, serves the given agent.Host (the daemon's, relayed by the
+// plugin host) back to it over go-plugin's broker, bounds every
 // call by a timeout and a concurrency limit, answers for a plugin that
 // crashes, restarts it with backoff, and stops it when idle so that idle
 // agents cost no memory.
 //
-// No plugin process outlives the daemon: plugins are killed on Close, get
-// SIGKILL from the kernel when the daemon dies (Linux parent-death signal),
-// and exit by themselves when their parent changes (sdk.Serve).
+// No plugin process outlives the process that started it: plugins are
+// killed on Close, get SIGKILL from the kernel when it dies (Linux
+// parent-death signal), and exit by themselves when their parent changes
+// (sdk.Serve).
 package goplugin
 
 import (
