@@ -10,6 +10,9 @@ import (
 // socket: the back-pressure go-stomp's own writes had.
 const maxPending = 4 << 20
 
+// maxSpare is the largest buffer a coalescer keeps for the next burst.
+const maxSpare = 256 << 10
+
 // coalescer is the socket as go-stomp writes to it. go-stomp flushes
 // every frame with its own write system call from its one writing
 // goroutine; the coalescer queues the bytes instead and sends them from a
@@ -65,7 +68,9 @@ func (c *coalescer) flush() {
 		c.mu.Unlock()
 		_, err := c.conn.Write(buf)
 		c.mu.Lock()
-		c.spare = buf[:0]
+		if cap(buf) <= maxSpare { // a burst's big buffer is not kept for good
+			c.spare = buf[:0]
+		}
 		if err != nil && c.err == nil {
 			c.err = err
 		}
