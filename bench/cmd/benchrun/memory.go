@@ -36,7 +36,7 @@ const idleStop = 2
 // names them: rpcutil (a Go plugin) and discovery (a Lua script).
 var idleAgents = []string{"rpcutil", "rpcutil.ddl", "discovery.ddl", "discovery.lua"}
 
-// idleInstall lays out work/idle: links to bin/mcollectived and its plugin
+// idleInstall lays out work/idle: links (or copies) of bin/mcollectived and its plugin
 // host with a shipped libdir beside them holding idleAgents alone, so that
 // the daemon loads those and nothing else. It returns the daemon's path.
 func (b *bench) idleInstall() (string, error) {
@@ -51,11 +51,28 @@ func (b *bench) idleInstall() (string, error) {
 		files[filepath.Join(agents, a)] = filepath.Join(b.bin, "libdir", "mcollective", "agent", a)
 	}
 	for dst, src := range files {
-		if err := os.Link(src, dst); err != nil {
+		if err := linkOrCopy(src, dst); err != nil {
 			return "", fmt.Errorf("idle daemon: %w (make build first)", err)
 		}
 	}
 	return filepath.Join(dir, "mcollectived"), nil
+}
+
+// linkOrCopy hard-links src to dst, or copies it (mode kept) when the work
+// directory is on another file system.
+func linkOrCopy(src, dst string) error {
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	fi, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, fi.Mode().Perm())
 }
 
 // idleDaemon measures one idle mcollectived with the demo config
