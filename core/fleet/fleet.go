@@ -210,11 +210,12 @@ func (f *Fleet) Run(ctx context.Context) error {
 	<-runCtx.Done()
 	dispatchers.Wait()
 	close(jobs)
-	if !waitFor(&workers, f.opts.ShutdownGrace) {
+	grace := time.AfterFunc(f.opts.ShutdownGrace, func() {
 		f.log.Warn("shutdown grace over, cancelling in-flight requests")
 		cancelWork()
-		workers.Wait()
-	}
+	})
+	workers.Wait()
+	grace.Stop()
 	stopConns()
 	conns.Wait()
 	close(errs)
@@ -249,21 +250,4 @@ func (f *Fleet) Stats() server.StatsSnapshot {
 		t.TTLExpired += s.TTLExpired
 	}
 	return t
-}
-
-// waitFor waits for wg up to d; it reports whether wg finished.
-func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-done:
-		return true
-	case <-t.C:
-		return false
-	}
 }
